@@ -1,0 +1,352 @@
+"""Run example files as real programs and show their source and output on the page.
+
+markdown-exec runs ``python`` blocks inside the build process, under a made-up
+module name and with no time limit. Our examples need the opposite: each one runs
+as ``python snippets/...py`` would for a reader, in its own process, with a timeout,
+and a failure stops the build. This module is that one difference, plugged into
+markdown-exec's public ``base_format`` through a pymdownx.superfences custom fence
+declared in ``mkdocs.yml`` (no MkDocs hooks, so Zensical reads the same config):
+
+    ```python-snippet timeout="60" output="markdown"
+    snippets/threads/02_crawl_sequential_vs_threads.py
+    ```
+
+Fence options (all optional):
+
+- ``timeout``: seconds before the snippet's whole process tree is killed (default 120).
+  ``SNIPPET_TIMEOUT`` in the environment overrides every timeout, to find a hang fast.
+- ``output``: ``text`` (default, shown verbatim) or ``markdown`` (rendered; relative
+  images the snippet wrote into its working directory are embedded in the page).
+- ``show``: ``both`` (default, "Code" and "Output" tabs) or ``output``.
+- ``returncode``: the exit status the snippet is expected to end with (default 0).
+
+The module knows nothing about chapters; pages and snippets know nothing about it
+beyond the fence. ``python -m snippet_runner PATH`` runs one snippet the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import json
+import mimetypes
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_exec import base_format
+from pymdownx.superfences import SuperFencesException
+
+DEFAULT_TIMEOUT = 120.0
+TAIL_LINES = 40
+# A reader's shell passes its whole environment; the build passes only what a Python
+# program needs, so a page's output does not depend on unrelated variables.
+PASSED_ENV = {
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "TMPDIR",
+    "SYSTEMROOT",
+}
+FIXED_ENV = {
+    "PYTHONUNBUFFERED": "1",  # stdout and stderr interleave as they happen
+    "PYTHONIOENCODING": "utf-8",
+    "PYTHONFAULTHANDLER": "1",  # on timeout, SIGABRT makes Python print where it hung
+    "PYTHONDONTWRITEBYTECODE": "1",  # building never writes into snippets/
+}
+_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s:]+\.(?:svg|png))\)")
+
+
+class SnippetError(SuperFencesException):
+    """A snippet failed; superfences lets this exception (and only this kind) stop the build."""
+
+
+@dataclass
+class Run:
+    """What happened when one snippet ran."""
+
+    path: str
+    output: str
+    returncode: int | None
+    seconds: float
+    timeout: float
+    timed_out: bool = False
+    left_running: bool = False
+
+    def failure(self, expected_returncode: int = 0) -> str | None:
+        """Why this run counts as a failure, or None."""
+        if self.timed_out:
+            return (
+                f"did not finish within its {self.timeout:g} s timeout; its process tree was killed"
+            )
+        if self.left_running:
+            return "exited but left processes running; they were killed"
+        if self.returncode != expected_returncode:
+            return f"exited with code {self.returncode} (expected {expected_returncode})"
+        return None
+
+    def describe_failure(self, expected_returncode: int = 0) -> str:
+        lines = self.output.rstrip().splitlines()
+        tail = "\n".join(f"    {line}" for line in lines[-TAIL_LINES:]) or "    (no output)"
+        return (
+            f"{self.path} {self.failure(expected_returncode)} after {self.seconds:.1f} s.\n"
+            f"  Run it alone: python {self.path}\n"
+            f"  Last {min(len(lines), TAIL_LINES)} lines of its output:\n{tail}"
+        )
+
+
+def project_root() -> Path:
+    """The directory that holds mkdocs.yml (markdown-exec's plugin exports it)."""
+    return Path(os.environ.get("MKDOCS_CONFIG_DIR") or Path.cwd())
+
+
+def timeout_for(fence_timeout: float | None) -> float:
+    """``SNIPPET_TIMEOUT`` beats the page's value, which beats the default."""
+    override = os.environ.get("SNIPPET_TIMEOUT")
+    if override:
+        try:
+            return _positive(override)
+        except ValueError:
+            raise SnippetError(
+                f"SNIPPET_TIMEOUT={override!r} is not a positive number of seconds"
+            ) from None
+    return DEFAULT_TIMEOUT if fence_timeout is None else fence_timeout
+
+
+def snippet_env() -> dict[str, str]:
+    passed = {
+        k: v for k, v in os.environ.items() if k in PASSED_ENV or k.startswith(("PYTHON", "PYENV"))
+    }
+    return passed | FIXED_ENV
+
+
+def run_snippet(path: Path, timeout: float, *, embed_images: bool = False) -> Run:
+    """Run ``path`` as its own process in a scratch directory; never leave a process behind."""
+    root = project_root()
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    start = time.perf_counter()
+    timed_out = left_running = False
+    with tempfile.TemporaryDirectory(prefix="snippet-") as scratch:
+        # A new session makes the snippet the leader of its own process group, so the
+        # group names every process it starts (pool workers, forkservers, grandchildren).
+        proc = subprocess.Popen(
+            [sys.executable, str(path.resolve())],
+            cwd=scratch,
+            env=snippet_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            try:
+                raw, _ = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                raw = _stop(proc)
+        finally:
+            # Runs on every path, Ctrl-C included.
+            left_running = _kill_group(proc.pid) and not timed_out
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        seconds = time.perf_counter() - start
+        output = raw.decode("utf-8", errors="replace").rstrip()
+        if embed_images:
+            output = _embed_images(output, Path(scratch))
+    run = Run(shown, output, proc.returncode, seconds, timeout, timed_out, left_running)
+    _record(run)
+    return run
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> bytes:
+    """Ask the snippet where it is stuck (faulthandler), then kill its whole group."""
+    try:
+        os.kill(proc.pid, signal.SIGABRT)
+        proc.wait(timeout=2)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    _kill_group(proc.pid, grace=0)
+    raw, _ = proc.communicate()
+    return raw
+
+
+def _kill_group(pgid: int, grace: float = 1.0) -> bool:
+    """SIGKILL whatever is left of the process group; True if anything was left."""
+    deadline = time.monotonic() + grace
+    while _group_alive(pgid):
+        if time.monotonic() >= deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a live (not zombie) process is still in the group.
+
+    Zombies count as dead: where PID 1 does not reap orphans (some containers), an
+    exited worker stays a zombie in the group forever.
+    """
+    proc = Path("/proc")
+    if not proc.is_dir():  # macOS: no /proc; a zombie then counts as alive
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # the process ended while we looked
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state not in "ZX":
+            return True
+    return False
+
+
+def _embed_images(markdown: str, directory: Path) -> str:
+    """Turn ``![alt](plot.svg)`` written by the snippet into a self-contained data URI."""
+
+    def embed(match: re.Match[str]) -> str:
+        image = directory / match["src"]
+        if not image.is_file():
+            return match[0]
+        mime = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f"![{match['alt']}](data:{mime};base64,{data})"
+
+    return _IMAGE.sub(embed, markdown)
+
+
+def _record(run: Run) -> None:
+    """Append the run to ``$SNIPPET_RECORD`` (JSON lines) so tests can reuse the build's runs."""
+    record = os.environ.get("SNIPPET_RECORD")
+    if record:
+        with open(record, "a", encoding="utf-8") as file:
+            file.write(json.dumps(asdict(run)) + "\n")
+
+
+# --- the superfences custom fence -------------------------------------------------------------
+
+_OPTIONS = {"timeout", "output", "show", "returncode"}
+_CHOICES = {"output": ("text", "markdown"), "show": ("both", "output")}
+
+
+def _loud(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Superfences swallows ordinary exceptions and renders the fence as plain text.
+
+    Turn every error into a SnippetError, which it lets through to stop the build.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except SnippetError:
+            raise
+        except Exception as error:
+            raise SnippetError(f"snippet runner failed on {args[0]!r}: {error!r}") from error
+
+    return wrapper
+
+
+@_loud
+def validator(
+    language: str,
+    inputs: dict[str, str],
+    options: dict[str, Any],
+    attrs: dict[str, Any],
+    md: Any,
+) -> bool:
+    """Check the fence's options; a typo stops the build instead of being ignored."""
+    unknown = set(inputs) - _OPTIONS
+    if unknown:
+        raise SnippetError(
+            f"{language} fence: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTIONS)}"
+        )
+    for name, allowed in _CHOICES.items():
+        value = inputs.get(name, allowed[0])
+        if value not in allowed:
+            raise SnippetError(f"{language} fence: {name}={value!r}, expected one of {allowed}")
+        options[name] = value
+    try:
+        options["timeout"] = _positive(inputs["timeout"]) if "timeout" in inputs else None
+        options["returncode"] = int(inputs.get("returncode", "0"))
+    except ValueError as error:
+        raise SnippetError(f"{language} fence: {error}") from None
+    return True
+
+
+@_loud
+def formatter(
+    source: str,
+    language: str,
+    css_class: str,
+    options: dict[str, Any],
+    md: Any,
+    **kwargs: Any,
+) -> str:
+    """Run the snippet named in the fence and render its source and output as tabs."""
+    relative = source.strip()
+    path = project_root() / relative
+    if not relative.endswith(".py") or not path.is_file():
+        raise SnippetError(
+            f"{language} fence names {relative!r}, which is not a .py file under {project_root()}"
+        )
+    markdown = options["output"] == "markdown"
+    run = run_snippet(path, timeout_for(options["timeout"]), embed_images=markdown)
+    if run.failure(options["returncode"]):
+        raise SnippetError(run.describe_failure(options["returncode"]))
+    return base_format(
+        language="python",
+        run=lambda *_args, **_kwargs: run.output,
+        code=path.read_text(encoding="utf-8"),
+        md=md,
+        source="tabbed-left" if options["show"] == "both" else "",
+        result="" if markdown else "text",
+        tabs=("Code", "Output"),
+        extra={"title": run.path, "linenums": "1"},
+    )
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
+    return number
+
+
+def main(argv: list[str]) -> int:
+    """``python -m snippet_runner PATH [TIMEOUT]``: run one snippet exactly as the build does."""
+    if not argv or len(argv) > 2:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    fence_timeout = _positive(argv[1]) if len(argv) == 2 else None
+    run = run_snippet(Path(argv[0]).resolve(), timeout_for(fence_timeout))
+    print(run.output)
+    if run.failure():
+        print("\n" + run.describe_failure(), file=sys.stderr)
+        return 1
+    print(f"\n{run.path}: ok in {run.seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
