@@ -1,0 +1,155 @@
+"""The measuring helper every benchmark on this site shares.
+
+One place decides how we time things (``time.perf_counter``, warm-up, repeats,
+median with min and max), how we describe the machine (provenance), and how a
+result becomes a Markdown table or an SVG plot. Benchmarks import it with:
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import measure
+
+Run it alone to see what it reports about your machine: ``python snippets/measure.py``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import platform
+import statistics
+import sys
+import sysconfig
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock seconds of each repeat of one measurement."""
+
+    samples: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def low(self) -> float:
+        return min(self.samples)
+
+    @property
+    def high(self) -> float:
+        return max(self.samples)
+
+    def cell(self, digits: int = 3) -> str:
+        """``median (min–max)``, the way every table on the site shows a time."""
+        if len(self.samples) == 1:
+            return f"{self.median:.{digits}f}"
+        return (
+            f"{self.median:.{digits}f} ({self.low:.{digits}f}–{self.high:.{digits}f})"
+        )
+
+
+def measure(func: Callable[[], object], *, repeats: int = 5, warmup: int = 1) -> Timing:
+    """Call ``func`` ``warmup`` times untimed, then ``repeats`` times timed.
+
+    The garbage collector stays on (``timeit`` turns it off): real programs run with it.
+    """
+    for _ in range(warmup):
+        func()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return Timing(tuple(samples))
+
+
+def usable_cpus() -> int:
+    """CPUs this process may use: ``os.process_cpu_count()`` (3.13+), else affinity."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def gil_enabled() -> bool:
+    """False only on a free-threaded build running with the GIL off (3.13+)."""
+    return getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
+def python_build() -> str:
+    """For example ``CPython 3.13.0 free-threaded, GIL off``."""
+    name = f"{platform.python_implementation()} {platform.python_version()}"
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return f"{name} free-threaded, GIL {'on' if gil_enabled() else 'off'}"
+    return f"{name} with the GIL"
+
+
+def provenance(
+    *,
+    repeats: int | None = None,
+    statistic: str | None = None,
+    start_method: str | None = None,
+) -> str:
+    """One line saying what produced a table: interpreter, machine, method."""
+    parts = [
+        python_build(),
+        f"{platform.system()} {platform.machine()}",
+        f"{usable_cpus()} usable CPUs (os.cpu_count() = {os.cpu_count()})",
+    ]
+    if start_method:
+        parts.append(f"start method {start_method}")
+    if repeats:
+        parts.append(f"{repeats} repeats after a warm-up run")
+    if statistic:
+        parts.append(statistic)
+    return "Measured on " + "; ".join(parts) + "."
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], *, caption: str = ""
+) -> str:
+    """A Markdown table; numbers are expected to be formatted already."""
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+        *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows),
+    ]
+    if caption:
+        lines += ["", caption]
+    return "\n".join(lines)
+
+
+def save_svg(figure: object, filename: str, alt: str) -> str:
+    """Write a Matplotlib figure as a small SVG and return the Markdown that shows it.
+
+    Text stays text (searchable, light), and ids are fixed so the file is the same
+    when the data is the same.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": filename}):
+        figure.savefig(
+            filename, format="svg", bbox_inches="tight", metadata={"Date": None}
+        )
+    return f"![{alt}]({filename})"
+
+
+def main() -> None:
+    start_method = multiprocessing.get_start_method()
+    timing = measure(lambda: sum(i * i for i in range(200_000)), repeats=5)
+    print(
+        provenance(
+            repeats=5,
+            statistic="median (min–max) in seconds",
+            start_method=start_method,
+        )
+    )
+    print()
+    print(table(["What", "Seconds"], [["sum of 200,000 squares", timing.cell(4)]]))
+
+
+if __name__ == "__main__":
+    main()
