@@ -1,0 +1,47 @@
+"""The strict build: every page renders, every snippet runs, nothing warns."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import Build, snippet_fences
+
+
+def test_site_builds_strictly(site_build: Build) -> None:
+    assert site_build.returncode == 0, f"mkdocs build --strict failed:\n{site_build.log[-6000:]}"
+    warnings = [
+        line for line in site_build.log.splitlines() if re.match(r"\s*(WARNING|ERROR)\b", line)
+    ]
+    assert not warnings, "\n".join(warnings)
+
+
+def test_every_fence_ran_once_in_the_build(site_build: Build) -> None:
+    fenced = {fence.path for fence in snippet_fences()}
+    assert fenced <= set(site_build.runs), f"never ran: {sorted(fenced - set(site_build.runs))}"
+
+
+def test_pages_show_code_and_output_tabs(site_build: Build) -> None:
+    for fence in snippet_fences():
+        page = fence.page.removeprefix("docs/").removesuffix(".md")
+        html_path = site_build.site / ("index.html" if page == "index" else f"{page}/index.html")
+        html = html_path.read_text(encoding="utf-8")
+        if fence.options.get("show") != "output":
+            assert f'<span class="filename">{fence.path}</span>' in html, (
+                f"{fence.path} not shown on {fence.page}"
+            )
+            assert ">Code</label>" in html and ">Output</label>" in html, (
+                f"{fence.page} lacks Code/Output tabs"
+            )
+
+
+def test_no_third_party_assets(site_build: Build) -> None:
+    """No page loads fonts, scripts or styles from another host (the site works offline)."""
+    offenders = []
+    for html_path in site_build.site.rglob("*.html"):
+        html = html_path.read_text(encoding="utf-8")
+        for match in re.finditer(
+            r"<(?:script|link|img)\b[^>]*?(?:src|href)=\"(https?:)?//[^\"]+\"", html
+        ):
+            if 'rel="canonical"' not in match[0] and 'rel="alternate"' not in match[0]:
+                offenders.append(f"{html_path.relative_to(site_build.site)}: {match[0][:120]}")
+    assert not offenders, "\n".join(offenders)

@@ -1,0 +1,194 @@
+"""The snippet runner fails loudly and leaves nothing behind.
+
+The unit tests call the runner directly; the build tests run ``mkdocs build`` on a
+throwaway copy of the site's configuration, so they check what a contributor sees.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import snippet_runner
+from conftest import ROOT, Build, build_site
+
+HANG_WITH_CHILDREN = '''"""Starts a worker process and a subprocess, then hangs."""
+import multiprocessing, subprocess, sys, time
+
+def main():
+    ctx = multiprocessing.get_context("fork")
+    ctx.Process(target=time.sleep, args=(600,)).start()
+    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", "{marker}"])
+    print("children started", flush=True)
+    time.sleep(600)
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def live_processes_mentioning(marker: str) -> list[int]:
+    """PIDs of live processes whose command line contains ``marker``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker in cmdline.read_text(errors="replace"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_raising_snippet_is_named_with_its_line(tmp_path: Path) -> None:
+    snippet = write(
+        tmp_path / "boom.py",
+        'def main():\n    raise RuntimeError("injected")\n\nmain()\n',
+    )
+    run = snippet_runner.run_snippet(snippet, 30)
+    message = run.describe_failure()
+    assert "exited with code 1" in message
+    assert str(snippet) in message and "line 2, in main" in message
+    assert "RuntimeError: injected" in message
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to look for survivors")
+def test_a_hang_is_killed_with_its_whole_process_tree(tmp_path: Path) -> None:
+    marker = f"marker-{uuid.uuid4().hex}"
+    snippet = write(tmp_path / f"{marker}.py", HANG_WITH_CHILDREN.format(marker=marker))
+    start = time.monotonic()
+    run = snippet_runner.run_snippet(snippet, 3)
+    assert time.monotonic() - start < 15
+    assert run.timed_out and "did not finish within its 3 s timeout" in run.describe_failure()
+    assert re.search(r"line \d+ in main", run.output), "faulthandler should say where it hung"
+    time.sleep(0.5)
+    assert live_processes_mentioning(marker) == []
+
+
+def test_leftover_processes_fail_the_run(tmp_path: Path) -> None:
+    marker = f"marker-{uuid.uuid4().hex}"
+    code = (
+        "import subprocess, sys\n"
+        f'child = [sys.executable, "-c", "import time; time.sleep(60)", "{marker}"]\n'
+        "subprocess.Popen(child, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    )
+    run = snippet_runner.run_snippet(write(tmp_path / "orphan.py", code), 30)
+    assert run.left_running and "left processes running" in run.describe_failure()
+    assert live_processes_mentioning(marker) == []
+
+
+def test_environment_timeout_overrides_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SNIPPET_TIMEOUT", "5")
+    assert snippet_runner.timeout_for(600) == 5
+    monkeypatch.delenv("SNIPPET_TIMEOUT")
+    assert snippet_runner.timeout_for(600) == 600
+    assert snippet_runner.timeout_for(None) == snippet_runner.DEFAULT_TIMEOUT
+    monkeypatch.setenv("SNIPPET_TIMEOUT", "soon")
+    with pytest.raises(snippet_runner.SnippetError, match="SNIPPET_TIMEOUT"):
+        snippet_runner.timeout_for(None)
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ({"timeot": "5"}, "unknown option"),
+        ({"timeout": "-1"}, "positive"),
+        ({"output": "html"}, "output="),
+    ],
+)
+def test_fence_options_are_checked(options: dict[str, str], error: str) -> None:
+    with pytest.raises(snippet_runner.SnippetError, match=error):
+        snippet_runner.validator("python-snippet", options, {}, {}, None)
+
+
+# --- whole builds on a throwaway site ------------------------------------------------------------
+
+
+def throwaway_site(
+    tmp_path: Path, snippet_code: str | None, include: str = "snippets/demo/01_demo.py"
+) -> Path:
+    """A copy of our mkdocs.yml (without nav and watch) with one page that includes one snippet."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
+    write(tmp_path / "mkdocs.yml", config)
+    write(tmp_path / "docs" / "index.md", f"# Demo\n\n```python-snippet\n{include}\n```\n")
+    if snippet_code is not None:
+        write(tmp_path / "snippets" / "demo" / "01_demo.py", snippet_code)
+    return tmp_path
+
+
+GOOD = """\"\"\"Fine.\"\"\"
+
+
+def main():
+    print("hello from the demo")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def build(tmp_path: Path, site: Path, **env: str) -> Build:
+    return build_site(tmp_path / "out", env=env, cwd=site)
+
+
+def test_throwaway_site_builds_when_nothing_is_wrong(tmp_path: Path) -> None:
+    result = build(tmp_path, throwaway_site(tmp_path / "src", GOOD))
+    assert result.returncode == 0, result.log
+    assert "hello from the demo" in (result.site / "index.html").read_text(encoding="utf-8")
+
+
+def test_markdown_output_embeds_the_images_a_snippet_writes(tmp_path: Path) -> None:
+    code = GOOD.replace(
+        'print("hello from the demo")',
+        'open("dot.svg", "w").write("<svg xmlns=\'http://www.w3.org/2000/svg\'/>")\n'
+        '    print("![a dot](dot.svg)")',
+    )
+    site = throwaway_site(tmp_path / "src", code)
+    index = site / "docs" / "index.md"
+    index.write_text(
+        index.read_text().replace("```python-snippet", '```python-snippet output="markdown"')
+    )
+    result = build(tmp_path, site)
+    assert result.returncode == 0, result.log
+    assert 'alt="a dot" src="data:image/svg+xml;base64,' in (result.site / "index.html").read_text()
+
+
+def test_build_fails_naming_a_snippet_that_raises(tmp_path: Path) -> None:
+    result = build(
+        tmp_path,
+        throwaway_site(tmp_path / "src", GOOD + 'raise RuntimeError("injected")\n'),
+    )
+    assert result.returncode != 0
+    assert "snippets/demo/01_demo.py exited with code 1" in result.log
+    assert "RuntimeError: injected" in result.log
+
+
+def test_build_fails_fast_naming_a_hang_and_leaves_nothing(tmp_path: Path) -> None:
+    marker = f"marker-{uuid.uuid4().hex}"
+    site = throwaway_site(tmp_path / "src", HANG_WITH_CHILDREN.format(marker=marker))
+    start = time.monotonic()
+    result = build(tmp_path, site, SNIPPET_TIMEOUT="5")
+    assert time.monotonic() - start < 60
+    assert result.returncode != 0
+    assert "snippets/demo/01_demo.py did not finish within its 5 s timeout" in result.log
+    time.sleep(0.5)
+    assert live_processes_mentioning(marker) == []
+
+
+def test_build_fails_on_a_missing_include(tmp_path: Path) -> None:
+    site = throwaway_site(tmp_path / "src", GOOD, include="snippets/demo/02_missing.py")
+    result = build(tmp_path, site)
+    assert result.returncode != 0
+    assert "snippets/demo/02_missing.py" in result.log

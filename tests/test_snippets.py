@@ -1,0 +1,63 @@
+"""Every snippet: well-formed, shown on a page, lint-clean, and runs as its own process."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import snippet_runner
+from conftest import ROOT, SNIPPETS, rel, snippet_fences
+
+CHAPTER_FILE = re.compile(r"\d\d_[a-z0-9_]+\.py")
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=rel)
+def test_snippet_is_a_complete_program(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    in_chapter = path.parent != ROOT / "snippets"
+    if in_chapter:
+        assert CHAPTER_FILE.fullmatch(path.name), f"{rel(path)}: name it NN_what_it_shows.py"
+    assert source.startswith('"""'), f"{rel(path)}: start with a docstring saying what it shows"
+    assert re.search(r"^def main\(", source, re.M), f"{rel(path)}: needs a main() function"
+    assert 'if __name__ == "__main__":\n    main()' in source, (
+        f"{rel(path)}: needs the __main__ guard"
+    )
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=rel)
+def test_snippet_is_included_by_a_page(path: Path) -> None:
+    pages = [fence.page for fence in snippet_fences() if fence.path == rel(path)]
+    assert pages, (
+        f"{rel(path)} is not shown on any page: add a python-snippet fence for it, or delete it"
+    )
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=rel)
+def test_snippet_runs_cleanly(path: Path, snippet_run: Callable[[str], snippet_runner.Run]) -> None:
+    expected = {
+        int(f.options.get("returncode", "0")) for f in snippet_fences() if f.path == rel(path)
+    } or {0}
+    assert len(expected) == 1, f"{rel(path)}: pages disagree on its exit status: {expected}"
+    run = snippet_run(rel(path))
+    assert run.failure(*expected) is None, run.describe_failure(*expected)
+
+
+def test_python_code_passes_ruff() -> None:
+    paths = ["snippets", "tools", "tests", "dev.py"]
+    ruff = [sys.executable, "-m", "ruff"]
+    check = subprocess.run(
+        [*ruff, "check", *paths], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = subprocess.run(
+        [*ruff, "format", "--check", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fmt.returncode == 0, f"run `ruff format`:\n{fmt.stdout}{fmt.stderr}"

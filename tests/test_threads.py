@@ -1,0 +1,73 @@
+"""The Threads chapter's claims, checked against its snippets' real output."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+
+import pytest
+
+Output = Callable[[str], str]
+
+
+def pid_of(line: str) -> int:
+    return int(re.search(r"\bpid=(\d+)", line)[1])
+
+
+def test_threads_share_the_process_and_its_memory(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/01_processes_vs_threads.py")
+    lines = {m[1]: m[0] for m in re.finditer(r"^(.+?)\s+pid=.*$", out, re.M)}
+    main, t1, t2, child = (
+        lines[k] for k in ("main thread", "thread 1", "thread 2", "child process")
+    )
+    assert pid_of(t1) == pid_of(t2) == pid_of(main)
+    assert pid_of(child) != pid_of(main)
+    assert f"parent pid={pid_of(main)}" in child
+    assert "threads in its process=3" in t1 and "threads in its process=3" in t2
+    main_list = re.search(r"the main thread's list: (\[.*\])", out)[1]
+    assert "thread 1" in main_list and "thread 2" in main_list and "child process" not in main_list
+    assert "child process" in re.search(r"the child's copy of the list: (\[.*\])", out)[1]
+
+
+def test_threads_overlap_waits(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/02_crawl_sequential_vs_threads.py")
+    sequential = float(re.search(r"One after another: ([\d.]+) s", out)[1])
+    threaded = float(re.search(r"One thread per page: ([\d.]+) s", out)[1])
+    # The waits sum to 3.5 times the longest one; demand at least 2x even on a loaded machine.
+    assert sequential / threaded > 2
+
+
+def test_executor_keeps_order_and_reraises(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/03_thread_pool_executor.py")
+    assert "alpha: ok, bravo: ok, charlie: ok, delta: ok, foxtrot: ok" in out
+    assert "echo failed: ConnectionError('echo: connection reset')" in out
+
+
+def test_join_timeout_and_daemon_threads(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/04_join_and_daemon.py")
+    assert "is the slow job alive? True" in out
+    assert out.index("main() returns now") < out.index("slow job: finished")
+    assert "daemon: started" in out and "cleaning up" not in out
+
+
+def test_queue_hands_over_every_item_and_stops(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/05_producer_consumer_queue.py")
+    assert "every item handled exactly once: True" in out
+    assert "threads still running besides main: 0" in out
+
+
+def test_queue_shutdown_matches_the_interpreter(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/06_queue_shutdown.py")
+    if sys.version_info >= (3, 13):
+        assert "put() after shutdown() raised queue.ShutDown" in out
+        assert "drained [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]" in out
+    else:
+        assert "has no shutdown() (added in 3.13)" in out
+
+
+@pytest.mark.parametrize("path", ["snippets/home/01_about_this_build.py"])
+def test_home_page_names_the_interpreter(snippet_output: Output, path: str) -> None:
+    out = snippet_output(path)
+    assert f"{sys.version_info.major}.{sys.version_info.minor}" in out
+    assert "Default start method" in out
