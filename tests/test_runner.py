@@ -85,6 +85,23 @@ def test_leftover_processes_fail_the_run(tmp_path: Path) -> None:
     assert live_processes_mentioning(marker) == []
 
 
+def test_a_child_holding_the_output_is_a_leftover_not_a_hang(tmp_path: Path) -> None:
+    """The child inherits the snippet's stdout: waiting for the output to end would wait
+    for the child, until the timeout; the runner waits for the snippet's own process."""
+    marker = f"marker-{uuid.uuid4().hex}"
+    code = (
+        "import subprocess, sys\n"
+        f'subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "{marker}"])\n'
+        'print("parent done")\n'
+    )
+    start = time.monotonic()
+    run = snippet_runner.run_snippet(write(tmp_path / "holder.py", code), 30)
+    assert time.monotonic() - start < 15
+    assert run.left_running and not run.timed_out, run.describe_failure()
+    assert "parent done" in run.output
+    assert live_processes_mentioning(marker) == []
+
+
 def test_environment_timeout_overrides_the_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

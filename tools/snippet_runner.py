@@ -37,11 +37,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from markdown_exec import base_format
 from pymdownx.superfences import SuperFencesException
@@ -150,20 +151,28 @@ def run_snippet(path: Path, timeout: float, *, embed_images: bool = False) -> Ru
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        # Wait for the snippet's own process, not for the end of its output: a child it
+        # left running may hold the pipe open, and that is a leftover, not a hang.
+        chunks: list[bytes] = []
+        reader = threading.Thread(target=_drain, args=(proc.stdout, chunks), daemon=True)
+        reader.start()
         try:
             try:
-                raw, _ = proc.communicate(timeout=timeout)
+                proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                raw = _stop(proc)
+                _stop(proc)
         finally:
             # Runs on every path, Ctrl-C included.
             left_running = _kill_group(proc.pid) and not timed_out
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            # Once the group is gone the pipe closes; a process that escaped it (a new
+            # session) may keep it open, and then the output is what came so far.
+            reader.join(timeout=5)
         seconds = time.perf_counter() - start
-        output = raw.decode("utf-8", errors="replace").rstrip()
+        output = b"".join(list(chunks)).decode("utf-8", errors="replace").rstrip()
         if embed_images:
             output = _embed_images(output, Path(scratch))
     run = Run(shown, output, proc.returncode, seconds, timeout, timed_out, left_running)
@@ -171,7 +180,14 @@ def run_snippet(path: Path, timeout: float, *, embed_images: bool = False) -> Ru
     return run
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> bytes:
+def _drain(stream: IO[bytes], chunks: list[bytes]) -> None:
+    """Collect what the snippet's processes write, until the last of them closes the pipe."""
+    with stream:
+        for chunk in iter(lambda: stream.read1(1 << 16), b""):
+            chunks.append(chunk)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
     """Ask the snippet where it is stuck (faulthandler), then kill its whole group."""
     try:
         os.kill(proc.pid, signal.SIGABRT)
@@ -179,8 +195,6 @@ def _stop(proc: subprocess.Popen[bytes]) -> bytes:
     except (ProcessLookupError, subprocess.TimeoutExpired):
         pass
     _kill_group(proc.pid, grace=0)
-    raw, _ = proc.communicate()
-    return raw
 
 
 def _kill_group(pgid: int, grace: float = 1.0) -> bool:
