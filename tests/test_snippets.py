@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import snippet_runner
-from conftest import ROOT, SNIPPETS, rel, snippet_fences
+from conftest import ROOT, SNIPPETS, orphan_snippets, rel, snippet_fences
 
 # A chapter's programs are NN_what_it_shows.py; a module that programs or notebooks
 # import (such as the assignment's solution) may drop the number so it can be imported.
@@ -30,11 +30,11 @@ def test_snippet_is_a_complete_program(path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("path", SNIPPETS, ids=rel)
-def test_snippet_is_included_by_a_page(path: Path) -> None:
-    pages = [fence.page for fence in snippet_fences() if fence.path == rel(path)]
-    assert pages, (
-        f"{rel(path)} is not shown on any page: add a python-snippet fence for it, or delete it"
+def test_every_snippet_is_shown_on_a_page() -> None:
+    orphans = orphan_snippets()
+    assert not orphans, (
+        f"not shown on any page: {', '.join(orphans)}; add a python-snippet fence for each, "
+        "or delete it"
     )
 
 
