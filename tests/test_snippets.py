@@ -1,10 +1,11 @@
-"""Every snippet: well-formed, shown on a page, lint-clean, and runs as its own process."""
+"""Every snippet: well-formed, shown on a page, and runs as its own process.
+
+Linting and formatting (ruff) run with the other pre-commit hooks in test_precommit.py.
+"""
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,20 +47,3 @@ def test_snippet_runs_cleanly(path: Path, snippet_run: Callable[[str], snippet_r
     assert len(expected) == 1, f"{rel(path)}: pages disagree on its exit status: {expected}"
     run = snippet_run(rel(path))
     assert run.failure(*expected) is None, run.describe_failure(*expected)
-
-
-def test_python_code_passes_ruff() -> None:
-    paths = ["snippets", "tools", "tests", "dev.py"]
-    ruff = [sys.executable, "-m", "ruff"]
-    check = subprocess.run(
-        [*ruff, "check", *paths], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
-    fmt = subprocess.run(
-        [*ruff, "format", "--check", *paths],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert fmt.returncode == 0, f"run `ruff format`:\n{fmt.stdout}{fmt.stderr}"
