@@ -70,10 +70,8 @@ def main(argv: list[str]) -> int:
     return subprocess.run([*command, *argv[1:]], cwd=ROOT, env=env, check=False).returncode
 
 
-def lint_command(python: Path) -> tuple[list[str], dict[str, str]]:
-    """pre-commit's hooks on every file git knows or would add (so a new snippet is
-    checked before its first commit), with ``python``'s environment first on PATH: the
-    hooks run the pinned tools from it (``language: system``). The tests run this too."""
+def project_files() -> list[str]:
+    """Every file git knows or would add: the project, without .venv, caches or builds."""
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
         cwd=ROOT,
@@ -81,10 +79,16 @@ def lint_command(python: Path) -> tuple[list[str], dict[str, str]]:
         text=True,
         check=True,
     ).stdout.split("\0")
-    files = [name for name in listed if name and (ROOT / name).is_file()]
+    return [name for name in listed if name and (ROOT / name).is_file()]
+
+
+def lint_command(python: Path) -> tuple[list[str], dict[str, str]]:
+    """pre-commit's hooks on every project file (so a new snippet is checked before its
+    first commit), with ``python``'s environment first on PATH: the hooks run the pinned
+    tools from it (``language: system``). The tests run this too."""
     path = [str(python.parent), *filter(None, [os.environ.get("PATH")])]
     env = {**os.environ, "PATH": os.pathsep.join(path)}
-    return [str(python), "-m", "pre_commit", "run", "--files", *files], env
+    return [str(python), "-m", "pre_commit", "run", "--files", *project_files()], env
 
 
 if __name__ == "__main__":

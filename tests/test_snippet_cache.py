@@ -56,6 +56,14 @@ def test_project_imports_are_found_through_one_another(project: Path) -> None:
     }
 
 
+def test_a_snippet_outside_the_project_looks_only_beside_itself(tmp_path: Path) -> None:
+    # MKDOCS_CONFIG_DIR is not set here: the project root is elsewhere.
+    write(tmp_path / "helper.py", "X = 1\n")
+    write(tmp_path / "deeper" / "helper.py", "X = 2\n")
+    snippet = write(tmp_path / "alone.py", "import helper\n")
+    assert snippet_runner.project_imports(snippet) == {tmp_path / "helper.py"}
+
+
 @pytest.mark.parametrize(
     "change",
     [

@@ -40,17 +40,12 @@ EDIT_MARK = "edited by the build benchmark"
 
 def copy_project(dest: Path) -> None:
     """Every file git knows or would add (no .venv, site, cache or .git)."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\0")
-    for name in filter(None, listed):
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
+    sys.path.insert(0, str(ROOT))
+    from dev import project_files
+
+    for name in project_files():
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, dest / name)
 
 
 def bench_env(**extra: str) -> dict[str, str]:

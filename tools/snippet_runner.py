@@ -301,10 +301,11 @@ def project_imports(path: Path) -> set[Path]:
     statement or as a string (``importlib.import_module("x")``, a forkserver preload
     list). That over-matches rather than misses: a false match only costs a re-run.
     """
-    relative = Path(_shown(path))
-    top = project_root() / relative.parts[0] if len(relative.parts) > 1 else path.parent
+    root = project_root()
+    parts = path.relative_to(root).parts if path.is_relative_to(root) else ()
+    files = (root / parts[0]).rglob("*.py") if len(parts) > 1 else path.parent.glob("*.py")
     modules: dict[str, list[Path]] = {}
-    for file in top.rglob("*.py"):
+    for file in files:
         name = file.parent.name if file.name == "__init__.py" else file.stem
         modules.setdefault(name, []).extend(
             sorted(file.parent.rglob("*.py")) if file.name == "__init__.py" else [file]
@@ -420,8 +421,8 @@ def _report_build() -> None:
 
 class _EndOfBuild(logging.Filter):
     """MkDocs ends every build, ``serve``'s rebuilds included, by logging "Documentation
-    built in N seconds"; the report goes out just before that line. Elsewhere (a failed
-    build, Zensical) the report of whatever ran goes out when the process exits."""
+    built in N seconds"; the report goes out just before that line. Otherwise (a failed
+    build, ``mkdocs -q``, Zensical) the report of what ran goes out when the process exits."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.getMessage().startswith("Documentation built in"):
