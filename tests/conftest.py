@@ -22,13 +22,25 @@ from pytest_examples import find_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-SNIPPETS = sorted(p for p in (ROOT / "snippets").rglob("*.py") if "__pycache__" not in p.parts)
 BUILD_TIMEOUT = 1800  # seconds for the whole strict build; each snippet has its own limit
 _BUILD_SELECTED = pytest.StashKey[bool]()
 
 
-def rel(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
+def snippets(root: Path = ROOT) -> list[Path]:
+    return sorted(p for p in (root / "snippets").rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def pages(root: Path = ROOT) -> list[Path]:
+    """The site's pages: not ``_*.md`` files (the page template), which mkdocs.yml excludes."""
+    return sorted(p for p in (root / "docs").rglob("*.md") if not p.name.startswith("_"))
+
+
+SNIPPETS = snippets()
+PAGES = pages()
+
+
+def rel(path: Path, root: Path = ROOT) -> str:
+    return path.relative_to(root).as_posix()
 
 
 @dataclass
@@ -41,13 +53,19 @@ class SnippetFence:
     options: dict[str, str]
 
 
-def snippet_fences() -> list[SnippetFence]:
-    """Every ``python-snippet`` fence in docs/, as pytest-examples finds it."""
+def snippet_fences(root: Path = ROOT) -> list[SnippetFence]:
+    """Every ``python-snippet`` fence in the pages, as pytest-examples finds it."""
     return [
-        SnippetFence(rel(ex.path), ex.start_line, ex.source.strip(), ex.prefix_settings())
-        for ex in find_examples(DOCS)
+        SnippetFence(rel(ex.path, root), ex.start_line, ex.source.strip(), ex.prefix_settings())
+        for ex in find_examples(*pages(root))
         if ex.prefix.split()[0] == "python-snippet"
     ]
+
+
+def orphan_snippets(root: Path = ROOT) -> list[str]:
+    """Snippets that no page shows: nobody reads them and nothing checks them."""
+    shown = {fence.path for fence in snippet_fences(root)}
+    return [rel(path, root) for path in snippets(root) if rel(path, root) not in shown]
 
 
 @dataclass
@@ -65,6 +83,7 @@ def build_site(out: Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -
     env = {
         **os.environ,
         "SNIPPET_RECORD": str(record),
+        "SNIPPET_CACHE": "0",  # the tests check fresh runs, like CI and the deployed site
         "NO_MKDOCS_2_WARNING": "1",
         **(env or {}),
     }

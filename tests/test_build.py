@@ -20,6 +20,14 @@ def test_every_fence_ran_once_in_the_build(site_build: Build) -> None:
     assert fenced <= set(site_build.runs), f"never ran: {sorted(fenced - set(site_build.runs))}"
 
 
+def test_the_test_build_runs_every_snippet_fresh(site_build: Build) -> None:
+    """Like CI and the deployed site: no output comes from the local snippet cache."""
+    assert site_build.runs and not [run.path for run in site_build.runs.values() if run.cached]
+    marked = [p for p in site_build.site.rglob("*.html") if "snippet-cached" in p.read_text()]
+    assert not marked, f"pages marked as cached: {marked}"
+    assert "Snippet cost report" in site_build.log and "0 from the cache" in site_build.log
+
+
 def test_pages_show_code_and_output_tabs(site_build: Build) -> None:
     for fence in snippet_fences():
         page = fence.page.removeprefix("docs/").removesuffix(".md")

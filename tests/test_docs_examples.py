@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import snippet_runner
-from conftest import DOCS, ROOT
+from conftest import DOCS, PAGES, ROOT
 from pytest_examples import CodeExample, EvalExample, find_examples
 
-SOURCES = [DOCS, ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
+SOURCES = [*PAGES, ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
 EXAMPLES = list(find_examples(*SOURCES))
 KNOWN_LANGUAGES = {
     "python",
@@ -39,6 +39,20 @@ def kind(example: CodeExample) -> str:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=str)
 def test_code_block(example: CodeExample, eval_example: EvalExample) -> None:
+    check_code_block(example, eval_example)
+
+
+def check_code_block(example: CodeExample, eval_example: EvalExample) -> None:
+    """Check one block; a failure names the file and lines (``path:start-end``)."""
+    try:
+        _check(example, eval_example)
+    except pytest.fail.Exception as failure:
+        if str(example) in str(failure):
+            raise
+        pytest.fail(f"{example}: {failure}", pytrace=False)
+
+
+def _check(example: CodeExample, eval_example: EvalExample) -> None:
     if kind(example) == "python-snippet":
         snippet_runner.validator("python-snippet", example.prefix_settings(), {}, {}, None)
         target = ROOT / example.source.strip()
@@ -82,7 +96,9 @@ def fence_infos(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted(DOCS.rglob("*.md")) + SOURCES[1:], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(DOCS.rglob("*.md")) + SOURCES[-2:], ids=lambda p: p.relative_to(ROOT).as_posix()
+)
 def test_every_fence_has_a_known_language(path: Path) -> None:
     unknown = [
         f"{path.name}:{line}: {info!r}"

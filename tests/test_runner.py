@@ -1,7 +1,9 @@
-"""The snippet runner fails loudly and leaves nothing behind.
+"""The snippet runner fails loudly and leaves nothing behind: fault injection.
 
 The unit tests call the runner directly; the build tests run ``mkdocs build`` on a
-throwaway copy of the site's configuration, so they check what a contributor sees.
+throwaway copy of the site's configuration with one broken example each, so they
+check what a contributor sees: the build fails, the message names the file, and no
+process the example started is still alive afterwards.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from pathlib import Path
 
 import pytest
 import snippet_runner
-from conftest import ROOT, Build, build_site
+from conftest import ROOT, Build, build_site, orphan_snippets
+from pytest_examples import EvalExample, find_examples
+from test_docs_examples import check_code_block
 
 HANG_WITH_CHILDREN = '''"""Starts a worker process and a subprocess, then hangs."""
 import multiprocessing, subprocess, sys, time
@@ -85,6 +89,23 @@ def test_leftover_processes_fail_the_run(tmp_path: Path) -> None:
     assert live_processes_mentioning(marker) == []
 
 
+def test_a_child_holding_the_output_is_a_leftover_not_a_hang(tmp_path: Path) -> None:
+    """The child inherits the snippet's stdout: waiting for the output to end would wait
+    for the child, until the timeout; the runner waits for the snippet's own process."""
+    marker = f"marker-{uuid.uuid4().hex}"
+    code = (
+        "import subprocess, sys\n"
+        f'subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "{marker}"])\n'
+        'print("parent done")\n'
+    )
+    start = time.monotonic()
+    run = snippet_runner.run_snippet(write(tmp_path / "holder.py", code), 30)
+    assert time.monotonic() - start < 15
+    assert run.left_running and not run.timed_out, run.describe_failure()
+    assert "parent done" in run.output
+    assert live_processes_mentioning(marker) == []
+
+
 def test_environment_timeout_overrides_the_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -101,7 +122,7 @@ def test_environment_timeout_overrides_the_page(
 @pytest.mark.parametrize(
     ("options", "error"),
     [
-        ({"timeot": "5"}, "unknown option"),
+        ({"timeot": "5"}, "unknown option"),  # codespell:ignore timeot
         ({"timeout": "-1"}, "positive"),
         ({"output": "html"}, "output="),
     ],
@@ -111,17 +132,21 @@ def test_fence_options_are_checked(options: dict[str, str], error: str) -> None:
         snippet_runner.validator("python-snippet", options, {}, {}, None)
 
 
-# --- whole builds on a throwaway site ------------------------------------------------------------
+# --- whole builds on a throwaway site: one injected fault each ----------------------------------
 
 
 def throwaway_site(
-    tmp_path: Path, snippet_code: str | None, include: str = "snippets/demo/01_demo.py"
+    tmp_path: Path,
+    snippet_code: str | None,
+    include: str = "snippets/demo/01_demo.py",
+    fence_options: str = "",
 ) -> Path:
-    """A copy of our mkdocs.yml (without nav and watch) with one page that includes one snippet."""
+    """A copy of our mkdocs.yml (without nav and watch) with one page that shows one snippet."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
     write(tmp_path / "mkdocs.yml", config)
-    write(tmp_path / "docs" / "index.md", f"# Demo\n\n```python-snippet\n{include}\n```\n")
+    fence = f"```python-snippet {fence_options}".rstrip()
+    write(tmp_path / "docs" / "index.md", f"# Demo\n\n{fence}\n{include}\n```\n")
     if snippet_code is not None:
         write(tmp_path / "snippets" / "demo" / "01_demo.py", snippet_code)
     return tmp_path
@@ -155,40 +180,122 @@ def test_markdown_output_embeds_the_images_a_snippet_writes(tmp_path: Path) -> N
         'open("dot.svg", "w").write("<svg xmlns=\'http://www.w3.org/2000/svg\'/>")\n'
         '    print("![a dot](dot.svg)")',
     )
-    site = throwaway_site(tmp_path / "src", code)
-    index = site / "docs" / "index.md"
-    index.write_text(
-        index.read_text().replace("```python-snippet", '```python-snippet output="markdown"')
-    )
+    site = throwaway_site(tmp_path / "src", code, fence_options='output="markdown"')
     result = build(tmp_path, site)
     assert result.returncode == 0, result.log
     assert 'alt="a dot" src="data:image/svg+xml;base64,' in (result.site / "index.html").read_text()
 
 
-def test_build_fails_naming_a_snippet_that_raises(tmp_path: Path) -> None:
-    result = build(
-        tmp_path,
-        throwaway_site(tmp_path / "src", GOOD + 'raise RuntimeError("injected")\n'),
-    )
-    assert result.returncode != 0
-    assert "snippets/demo/01_demo.py exited with code 1" in result.log
-    assert "RuntimeError: injected" in result.log
+def _with_main(body: str) -> str:
+    return GOOD.replace('    print("hello from the demo")', body)
 
 
-def test_build_fails_fast_naming_a_hang_and_leaves_nothing(tmp_path: Path) -> None:
+# name: (snippet code, fence options, environment, what the log must say after the file name)
+FAULTS = {
+    "raises": (
+        GOOD + 'raise RuntimeError("injected")\n',
+        "",
+        {},
+        ["exited with code 1 (expected 0)", "RuntimeError: injected"],
+    ),
+    "exits non-zero": (
+        _with_main('    import sys\n    print("giving up", flush=True)\n    sys.exit(4)'),
+        "",
+        {},
+        ["exited with code 4 (expected 0)", "giving up"],
+    ),
+    "exits with another code than the page expects": (
+        _with_main("    raise SystemExit(3)"),
+        'returncode="2"',
+        {},
+        ["exited with code 3 (expected 2)"],
+    ),
+    "hangs past its fence timeout": (
+        _with_main('    import time\n    print("waiting", flush=True)\n    time.sleep(600)'),
+        'timeout="3"',
+        {},
+        ["did not finish within its 3 s timeout", "waiting"],
+    ),
+    "hangs with children": (
+        HANG_WITH_CHILDREN,
+        "",
+        {"SNIPPET_TIMEOUT": "5"},
+        ["did not finish within its 5 s timeout", "children started"],
+    ),
+    "exits leaving a child running": (
+        _with_main(
+            "    import subprocess, sys\n"
+            '    code = "import time; time.sleep(600)"\n'
+            '    subprocess.Popen([sys.executable, "-c", code, "{marker}"])'
+        ),
+        "",
+        {},
+        ["exited but left processes running; they were killed"],
+    ),
+}
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to look for survivors")
+@pytest.mark.parametrize("fault", FAULTS)
+def test_build_fails_naming_the_broken_snippet_and_leaves_nothing(
+    tmp_path: Path, fault: str
+) -> None:
+    code, fence_options, env, expected = FAULTS[fault]
+    # The marker is in the snippet's path (so in its command line and its forked
+    # children's) and in every command line it starts itself.
     marker = f"marker-{uuid.uuid4().hex}"
-    site = throwaway_site(tmp_path / "src", HANG_WITH_CHILDREN.format(marker=marker))
+    site = throwaway_site(
+        tmp_path / marker, code.replace("{marker}", marker), fence_options=fence_options
+    )
     start = time.monotonic()
-    result = build(tmp_path, site, SNIPPET_TIMEOUT="5")
-    assert time.monotonic() - start < 60
-    assert result.returncode != 0
-    assert "snippets/demo/01_demo.py did not finish within its 5 s timeout" in result.log
+    result = build(tmp_path, site, **env)
+    assert time.monotonic() - start < 90
+    assert result.returncode != 0, result.log
+    headline, *details = expected
+    assert f"snippets/demo/01_demo.py {headline}" in result.log, result.log[-3000:]
+    assert all(text in result.log for text in details), result.log[-3000:]
+    assert "Run it alone: python snippets/demo/01_demo.py" in result.log
     time.sleep(0.5)
     assert live_processes_mentioning(marker) == []
 
 
-def test_build_fails_on_a_missing_include(tmp_path: Path) -> None:
+def test_build_fails_on_a_fence_naming_a_missing_snippet(tmp_path: Path) -> None:
     site = throwaway_site(tmp_path / "src", GOOD, include="snippets/demo/02_missing.py")
     result = build(tmp_path, site)
     assert result.returncode != 0
-    assert "snippets/demo/02_missing.py" in result.log
+    assert "names 'snippets/demo/02_missing.py', which is not a .py file" in result.log
+
+
+def test_build_fails_on_a_missing_include(tmp_path: Path) -> None:
+    site = throwaway_site(tmp_path / "src", GOOD)
+    index = site / "docs" / "index.md"
+    index.write_text(index.read_text() + '\n--8<-- "docs/_missing_part.md"\n')
+    result = build(tmp_path, site)
+    assert result.returncode != 0
+    assert "docs/_missing_part.md" in result.log
+
+
+# --- checks the test suite makes, run on a throwaway tree -----------------------------------------
+
+
+def test_an_orphan_snippet_is_named(tmp_path: Path) -> None:
+    site = throwaway_site(tmp_path, GOOD)
+    write(site / "snippets" / "demo" / "02_orphan.py", GOOD)
+    assert orphan_snippets(site) == ["snippets/demo/02_orphan.py"]
+    (site / "snippets" / "demo" / "02_orphan.py").unlink()
+    assert orphan_snippets(site) == []
+
+
+def test_an_inline_block_with_a_wrong_print_comment_fails_naming_the_file(
+    tmp_path: Path, eval_example: EvalExample
+) -> None:
+    page = write(
+        tmp_path / "page.md",
+        "# Page\n\n```python\nprint(1 + 1)\n#> 2\n```\n\n```python\nprint(2 + 2)\n#> 5\n```\n",
+    )
+    right, wrong = find_examples(page)
+    check_code_block(right, eval_example)  # the check itself works
+    with pytest.raises(pytest.fail.Exception) as failure:
+        check_code_block(wrong, eval_example)
+    assert f"{page}:8-11" in str(failure.value)
+    assert "#> 4" in str(failure.value)

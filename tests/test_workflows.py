@@ -1,4 +1,5 @@
-"""The GitHub workflows are valid and pass zizmor's security audit (both offline)."""
+"""The GitHub workflows are valid and pass zizmor's security audit; the issue forms and
+the pull-request template are in place (all checked offline)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,23 @@ def test_workflows_pass_zizmor() -> None:
     cmd = [BIN / "zizmor", "--offline", "--no-progress", ROOT / ".github" / "workflows"]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+ISSUE_FORMS = sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+
+
+def test_issue_forms_match_the_github_schemas() -> None:
+    forms = [p for p in ISSUE_FORMS if p.name != "config.yml"]
+    assert {p.stem for p in forms} >= {"bug-in-an-example", "wrong-claim", "new-topic"}
+    for schema, files in [
+        ("vendor.github-issue-forms", forms),
+        ("vendor.github-issue-config", [p for p in ISSUE_FORMS if p.name == "config.yml"]),
+    ]:
+        cmd = [BIN / "check-jsonschema", "--builtin-schema", schema, *files]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pull_request_template_has_a_checklist() -> None:
+    template = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    assert template.count("- [ ] ") >= 3 and "python3 dev.py test" in template

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Time what a build costs and how fast the edit loop is: ``python3 dev.py bench``.
+
+It works on a copy of the project in a temporary directory, so it never touches
+your files or your snippet cache, and measures:
+
+1. a clean strict build: ``mkdocs build --strict`` in a new process with an empty
+   snippet cache, so every snippet runs (what CI and the deployed site pay; it also
+   fills the copy's cache). The runner's record gives the sum of the snippets' own
+   run times; the overhead is the build time minus that sum;
+2. in another new process (so the cache must have survived a restart), builds the
+   way ``mkdocs serve`` rebuilds on every save, in one process (load the
+   configuration, build): first with nothing changed, then after a prose-only edit
+   of a page, then after an edit to one snippet (the cheapest that no other snippet
+   imports), checking that this last rebuild ran that snippet and no other.
+
+Targets on the 2-core kind CI uses: overhead at most 10 s, a prose-only rebuild at
+most 3 s, an edited snippet re-runs alone. The exit status is 1 if one is missed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_OVERHEAD = 10.0  # seconds
+MAX_PROSE_REBUILD = 3.0  # seconds
+EDIT_MARK = "edited by the build benchmark"
+
+
+def copy_project(dest: Path) -> None:
+    """Every file git knows or would add (no .venv, site, cache or .git)."""
+    sys.path.insert(0, str(ROOT))
+    from dev import project_files
+
+    for name in project_files():
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, dest / name)
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    """This environment, minus settings that would change what is measured."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SNIPPET_") and k != "CI"}
+    return env | {"NO_MKDOCS_2_WARNING": "1", "SNIPPET_CACHE": "1"} | extra
+
+
+def read_runs(record: Path) -> list[dict]:
+    if not record.exists():
+        return []
+    return [json.loads(line) for line in record.read_text("utf-8").splitlines()]
+
+
+def rebuilds(project: Path, site: Path, records: Path, snippet: str) -> None:
+    """The second process: rebuild as ``mkdocs serve`` does; print the results as JSON."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.INFO)  # as the mkdocs command does
+    os.chdir(project)
+    results = {}
+
+    def rebuild(step: str) -> None:
+        record = records / f"{step}.jsonl"
+        os.environ["SNIPPET_RECORD"] = str(record)
+        start = time.perf_counter()
+        build(load_config(config_file="mkdocs.yml", site_dir=str(site)))
+        seconds = time.perf_counter() - start
+        runs = read_runs(record)
+        ran = sorted(run["path"] for run in runs if not run["cached"])
+        results[step] = {"seconds": seconds, "ran": ran, "snippets": len(runs)}
+
+    rebuild("restart")
+    page = project / "docs" / "index.md"
+    page.write_text(page.read_text("utf-8") + f"\nA sentence {EDIT_MARK}.\n", "utf-8")
+    rebuild("prose")
+    code = project / snippet
+    code.write_text(code.read_text("utf-8") + f"# {EDIT_MARK}\n", "utf-8")
+    rebuild("snippet")
+    print(json.dumps(results))
+
+
+def snippet_to_edit(project: Path, runs: list[dict]) -> dict:
+    """The cheapest snippet that no other snippet imports (so it alone must re-run)."""
+    os.environ["MKDOCS_CONFIG_DIR"] = str(project)
+    import snippet_runner
+
+    imported = {
+        path.relative_to(project).as_posix()
+        for run in runs
+        for path in snippet_runner.project_imports(project / run["path"])
+    }
+    return min((run for run in runs if run["path"] not in imported), key=lambda r: r["seconds"])
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["--rebuilds"]:
+        rebuilds(*map(Path, sys.argv[2:5]), sys.argv[5])
+        return 0
+    with tempfile.TemporaryDirectory(prefix="build-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        project = tmp / "project"
+        copy_project(project)
+        print(f"build benchmark: building a copy of the project in {project} ...", flush=True)
+        record = tmp / "clean.jsonl"
+        start = time.perf_counter()
+        clean = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "s")],
+            cwd=project,
+            env=bench_env(SNIPPET_RECORD=str(record)),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        clean_seconds = time.perf_counter() - start
+        runs = read_runs(record)
+        if clean.returncode != 0 or not runs or any(run["cached"] for run in runs):
+            print(clean.stdout + clean.stderr, file=sys.stderr)
+            print("the clean build failed or did not run every snippet", file=sys.stderr)
+            return 1
+        edited = snippet_to_edit(project, runs)
+        second = subprocess.run(
+            [sys.executable, __file__, "--rebuilds", project, tmp / "s", tmp, edited["path"]],
+            env=bench_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if second.returncode != 0:
+            print(second.stdout + second.stderr, file=sys.stderr)
+            return 1
+        steps = json.loads(second.stdout.splitlines()[-1])
+    return report(clean_seconds, runs, steps, edited)
+
+
+def report(clean_seconds: float, runs: list[dict], steps: dict, edited: dict) -> int:
+    snippet_seconds = sum(run["seconds"] for run in runs)
+    overhead = clean_seconds - snippet_seconds
+    prose = steps["prose"]["seconds"]
+    only_edited = steps["snippet"]["ran"] == [edited["path"]]
+    checks = {
+        f"overhead at most {MAX_OVERHEAD:g} s": overhead <= MAX_OVERHEAD,
+        f"prose-only rebuild at most {MAX_PROSE_REBUILD:g} s": prose <= MAX_PROSE_REBUILD,
+        "an edited snippet re-runs alone": only_edited,
+        "nothing re-runs after a restart or a prose edit": not (
+            steps["restart"]["ran"] or steps["prose"]["ran"]
+        ),
+    }
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows = [
+        ("clean strict build, new process, every snippet runs", clean_seconds),
+        (f"sum of the {len(runs)} snippets' own run times", snippet_seconds),
+        ("overhead (clean build minus snippet time)", overhead),
+        ("first build after a restart, every output cached", steps["restart"]["seconds"]),
+        ("rebuild after a prose-only edit (as mkdocs serve)", prose),
+        (f"rebuild after editing {edited['path']}", steps["snippet"]["seconds"]),
+        ("  of which that snippet's own run time (clean build)", edited["seconds"]),
+    ]
+    print(
+        f"\nBuild benchmark, {now}: Python {platform.python_version()} "
+        f"({'free-threaded' if 'free-threading' in sys.version else 'standard'} build), "
+        f"{platform.system()} {platform.machine()}, {cpus} usable CPUs, "
+        f"1-minute load average {load:.1f} when it finished\n"
+    )
+    width = max(len(label) for label, _ in rows)
+    for label, seconds in rows:
+        print(f"  {label:<{width}}  {seconds:7.2f} s")
+    for step, label in [
+        ("restart", "after a restart"),
+        ("prose", "after the prose edit"),
+        ("snippet", "after the snippet edit"),
+    ]:
+        print(f"  snippets run {label}: {', '.join(steps[step]['ran']) or 'none'}")
+    print()
+    for name, ok in checks.items():
+        print(f"  {'met   ' if ok else 'MISSED'}  {name}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
