@@ -8,10 +8,13 @@
 
 Needs only Python 3.11+ with pip and venv. The virtual environment lives in .venv
 and is (re)installed from pyproject.toml and constraints.txt whenever either changes.
+Every command passes SITE_COMMIT and SITE_BUILD_DATE (from git and the clock, unless
+already set) to the build, which names them in every page's footer.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import subprocess
@@ -49,6 +52,24 @@ def ensure_environment() -> Path:
     return venv_python()
 
 
+def build_identity() -> dict[str, str]:
+    """The commit and date the footer names; mkdocs.yml reads them with !ENV."""
+    now = datetime.datetime.now(datetime.UTC)
+    found = {"SITE_BUILD_DATE": now.strftime("%Y-%m-%d %H:%M UTC")}
+    git = ["git", "-C", str(ROOT)]
+    try:
+        commit = subprocess.run(
+            [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changes = subprocess.run(
+            [*git, "status", "--porcelain"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return found  # not a git checkout: the footer says "unknown"
+    found["SITE_COMMIT"] = commit + ("+dirty" if changes else "")
+    return found
+
+
 def main(argv: list[str]) -> int:
     commands = {
         "serve": ["-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000"],
@@ -60,8 +81,9 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     python = ensure_environment()
+    env = build_identity() | dict(os.environ)  # values already set win
     return subprocess.run(
-        [str(python), *commands[argv[0]], *argv[1:]], cwd=ROOT, check=False
+        [str(python), *commands[argv[0]], *argv[1:]], cwd=ROOT, env=env, check=False
     ).returncode
 
 

@@ -7,6 +7,7 @@ throwaway copy of the site's configuration, so they check what a contributor see
 from __future__ import annotations
 
 import re
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -121,6 +122,7 @@ def throwaway_site(
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
     write(tmp_path / "mkdocs.yml", config)
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")  # the theme's custom_dir
     write(tmp_path / "docs" / "index.md", f"# Demo\n\n```python-snippet\n{include}\n```\n")
     if snippet_code is not None:
         write(tmp_path / "snippets" / "demo" / "01_demo.py", snippet_code)
