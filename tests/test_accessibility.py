@@ -162,7 +162,10 @@ def _report(problems: dict[str, list[str]]) -> str:
 def test_every_image_has_alt_text(site_build: Build) -> None:
     problems = {page.rel: missing_alt(page.soup) for page in site_pages(site_dir(site_build))}
     problems = {page: found for page, found in problems.items() if found}
-    assert not problems, "images need alt text that says what they show:\n" + _report(problems)
+    assert not problems, (
+        "images need alt text that says what they show (notebooks: see 'Alt text' in "
+        "CONTRIBUTING.md):\n" + _report(problems)
+    )
 
 
 def test_heading_levels_never_skip(site_build: Build) -> None:

@@ -306,6 +306,10 @@ SCHEME = """() => {
   const luminance = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
   return {scheme: document.body.dataset.mdColorScheme, luminance};
 }"""
+SCROLL_TO_TOP = """() => new Promise(done => {
+  window.scrollTo(0, 0);
+  requestAnimationFrame(() => requestAnimationFrame(done));  // let the header settle
+})"""
 SEARCH_DONE = """() => /matching document/.test(
   document.querySelector(".md-search-result__meta")?.textContent ?? "")"""
 
@@ -355,6 +359,9 @@ def check_theme_toggle(tab: Page, visit: Visit) -> None:
 
 
 def screenshot(tab: Page, visit: Visit, name: str) -> None:
+    # From the top: a click further down scrolled the page, and a full-page shot of a
+    # scrolled page paints the sticky header in the middle of it.
+    tab.evaluate(SCROLL_TO_TOP)
     tab.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, animations="disabled")
     visit.found["screenshots"] += 1
 
@@ -464,7 +471,8 @@ def test_first_load_weight(visits: dict[str, Visit]) -> None:
     report also gives the decompressed total.
     """
     columns = [*KINDS.values(), "index", "other"]
-    header = f"{'page':<30}{'total':>10}" + "".join(f"{c:>9}" for c in columns)
+    width = max(map(len, visits), default=0) + 2
+    header = f"{'page':<{width}}{'total':>10}" + "".join(f"{c:>9}" for c in columns)
     lines = [header + f"{'unzipped':>11}{'visit s':>9}"]
     over = []
     for name, visit in visits.items():
@@ -475,7 +483,7 @@ def test_first_load_weight(visits: dict[str, Visit]) -> None:
         total = sum(sizes.values())
         raw = sum(loaded.raw for loaded in visit.first_load.values())
         lines.append(
-            f"{name:<30}{total:>10,}"
+            f"{name:<{width}}{total:>10,}"
             + "".join(f"{sizes[c]:>9,}" for c in columns)
             + f"{raw:>11,}{visit.seconds:>9.1f}"
         )
