@@ -10,10 +10,13 @@
 
 Needs only Python 3.11+ with pip and venv. The virtual environment lives in .venv
 and is (re)installed from pyproject.toml and constraints.txt whenever either changes.
+Every command passes SITE_COMMIT and SITE_BUILD_DATE (from git and the clock, unless
+already set) to the build, which names them in every page's footer.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import subprocess
@@ -51,6 +54,24 @@ def ensure_environment() -> Path:
     return venv_python()
 
 
+def build_identity() -> dict[str, str]:
+    """The commit and date the footer names; mkdocs.yml reads them with !ENV."""
+    now = datetime.datetime.now(datetime.UTC)
+    found = {"SITE_BUILD_DATE": now.strftime("%Y-%m-%d %H:%M UTC")}
+    git = ["git", "-C", str(ROOT)]
+    try:
+        commit = subprocess.run(
+            [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changes = subprocess.run(
+            [*git, "status", "--porcelain"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return found  # not a git checkout: the footer says "unknown"
+    found["SITE_COMMIT"] = commit + ("+dirty" if changes else "")
+    return found
+
+
 def main(argv: list[str]) -> int:
     commands = {
         "serve": ["-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000"],
@@ -64,9 +85,13 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     python = ensure_environment()
-    command, env = [str(python), *commands[argv[0]]], None
+    # Values already set in the environment win over the commit and date from git.
+    # Material prints a banner about Zensical, its successor, on every build; this site
+    # needs no MkDocs hooks, so Zensical can read the same mkdocs.yml.
+    env = build_identity() | dict(os.environ) | {"NO_MKDOCS_2_WARNING": "1"}
+    command = [str(python), *commands[argv[0]]]
     if argv[0] == "lint":
-        command, env = lint_command(python)
+        command, env = lint_command(python, env)
     return subprocess.run([*command, *argv[1:]], cwd=ROOT, env=env, check=False).returncode
 
 
@@ -82,12 +107,14 @@ def project_files() -> list[str]:
     return [name for name in listed if name and (ROOT / name).is_file()]
 
 
-def lint_command(python: Path) -> tuple[list[str], dict[str, str]]:
+def lint_command(
+    python: Path, env: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """pre-commit's hooks on every project file (so a new snippet is checked before its
     first commit), with ``python``'s environment first on PATH: the hooks run the pinned
     tools from it (``language: system``). The tests run this too."""
-    path = [str(python.parent), *filter(None, [os.environ.get("PATH")])]
-    env = {**os.environ, "PATH": os.pathsep.join(path)}
+    env = dict(os.environ if env is None else env)
+    env["PATH"] = os.pathsep.join([str(python.parent), *filter(None, [env.get("PATH")])])
     return [str(python), "-m", "pre_commit", "run", "--files", *project_files()], env
 
 

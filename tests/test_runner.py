@@ -9,6 +9,7 @@ process the example started is still alive afterwards.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -145,6 +146,7 @@ def throwaway_site(
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
     write(tmp_path / "mkdocs.yml", config)
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")  # the theme's custom_dir
     fence = f"```python-snippet {fence_options}".rstrip()
     write(tmp_path / "docs" / "index.md", f"# Demo\n\n{fence}\n{include}\n```\n")
     if snippet_code is not None:
