@@ -1,9 +1,10 @@
 """10,000 concurrent waits: a thread each versus an asyncio task each.
 
-Every waiter blocks until one shared event is set: ``threading.Event.wait()`` in
-a thread, ``await asyncio.Event.wait()`` in a task. The program starts all the
-waiters, reads the process's memory while every one of them is waiting, sets
-the event, and waits until all have finished.
+Every waiter blocks on its own event, like a connection waiting for its reply:
+``threading.Event.wait()`` in a thread, ``await asyncio.Event.wait()`` in a
+task. The program starts all the waiters, reads the process's memory while every
+one of them is waiting, then sets the events one at a time (replies arriving one
+after another), waiting for each waiter to finish before setting the next.
 
 Memory is the resident set size (RSS) that the process reads about itself from
 ``/proc/self/status`` (``VmRSS``, with ``VmSize`` for the virtual address space)
@@ -53,16 +54,16 @@ def memory_source() -> str:
 
 def threads_wait(count: int) -> tuple[float, float, int, int | None]:
     before, virtual_before = memory_kib()
-    release = threading.Event()
     start = time.perf_counter()
-    threads = [threading.Thread(target=release.wait) for _ in range(count)]
+    events = [threading.Event() for _ in range(count)]
+    threads = [threading.Thread(target=event.wait) for event in events]
     for thread in threads:
         thread.start()  # returns once the thread is running
     started = time.perf_counter() - start
     during, virtual_during = memory_kib()
     start = time.perf_counter()
-    release.set()
-    for thread in threads:
+    for event, thread in zip(events, threads, strict=True):
+        event.set()
         thread.join()
     finished = time.perf_counter() - start
     virtual = virtual_during - virtual_before if virtual_before else None
@@ -71,15 +72,16 @@ def threads_wait(count: int) -> tuple[float, float, int, int | None]:
 
 async def tasks_wait_async(count: int) -> tuple[float, float, int, int | None]:
     before, virtual_before = memory_kib()
-    release = asyncio.Event()
     start = time.perf_counter()
-    tasks = [asyncio.create_task(release.wait()) for _ in range(count)]
+    events = [asyncio.Event() for _ in range(count)]
+    tasks = [asyncio.create_task(event.wait()) for event in events]
     await asyncio.sleep(0)  # every task runs up to its wait before we resume
     started = time.perf_counter() - start
     during, virtual_during = memory_kib()
     start = time.perf_counter()
-    release.set()
-    await asyncio.gather(*tasks)
+    for event, task in zip(events, tasks, strict=True):
+        event.set()
+        await task
     finished = time.perf_counter() - start
     virtual = virtual_during - virtual_before if virtual_before else None
     return started, finished, during - before, virtual
