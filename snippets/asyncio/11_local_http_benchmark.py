@@ -41,7 +41,7 @@ DEFAULT_METHOD = (
 )
 START_METHOD = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_METHOD
 REQUESTS = 20  # per run
-DELAY = 0.1  # seconds the endpoint waits before answering
+DELAY = 0.08  # seconds the endpoint waits before answering
 REPEATS = 3
 TIMEOUT = httpx.Timeout(10.0)  # connect, read, write and pool-wait limits, seconds
 
