@@ -57,13 +57,13 @@ class SlowHandler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         time.sleep(self.server.delay)  # the slow backend
+        self.server.record(self.client_address[0])  # before the client can see it
         body = b"ok\n"
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.server.record(self.client_address[0])
 
     def log_message(self, *args: object) -> None:
         pass  # no access log on the page
@@ -89,11 +89,11 @@ def serve(delay: float, control) -> None:
     """Child process: send the port, serve until told to stop, send what it saw."""
     with SlowServer(delay) as server:
         control.send(server.server_address[1])
-        loop = threading.Thread(target=server.serve_forever)
-        loop.start()
+        serving = threading.Thread(target=server.serve_forever)
+        serving.start()
         control.recv()  # blocks until the parent says stop
         server.shutdown()
-        loop.join()
+        serving.join()
         control.send((server.answered, sorted(server.peers)))
 
 
@@ -153,7 +153,7 @@ worker_client: httpx.Client | None = None  # one per worker process
 
 def start_worker() -> None:
     global worker_client
-    worker_client = sync_client()  # closed when the worker process exits
+    worker_client = sync_client()  # its connections close when the worker exits
 
 
 def get_in_worker(url: str) -> int:
