@@ -205,7 +205,7 @@ def test_asyncio_and_threads_beat_sequential_on_a_local_server(snippet_output: O
 def test_tasks_are_cheaper_than_threads(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/12_ten_thousand_waits.py")
     threads, tasks = row(out, "threads"), row(out, "asyncio tasks")
-    start, _finish, per_waiter_us, _rss, rss_per_waiter_kib, _virtual = range(6)
+    _runs, start, _finish, per_waiter_us, _rss, rss_per_waiter_kib, _virtual = range(7)
     assert median(threads[start]) > median(tasks[start])
     assert median(threads[per_waiter_us]) > median(tasks[per_waiter_us])
     assert median(threads[rss_per_waiter_kib]) > 2 * median(tasks[rss_per_waiter_kib])
