@@ -1,0 +1,246 @@
+"""Real HTTP requests to a local server: sequential, threads, asyncio and processes.
+
+The program starts an HTTP server in a child process, bound to 127.0.0.1 on a
+port the operating system picks (port 0). Its one endpoint answers after a fixed
+delay, like a slow backend. The same batch of requests then goes to it four
+ways, all with the httpx library:
+
+- one after another, with one ``httpx.Client``;
+- from a ``ThreadPoolExecutor``, all threads sharing one ``httpx.Client``;
+- from asyncio tasks, all sharing one ``httpx.AsyncClient`` for the whole run;
+- from a ``ProcessPoolExecutor``, each worker process with its own ``httpx.Client``.
+
+Every client has explicit timeouts and ignores proxy settings from the
+environment, so nothing leaves 127.0.0.1. At the end the server reports how many
+requests it answered and from which addresses, and stops; the pools and the
+server process are joined before the program exits.
+
+The start method for the server and the worker processes is ``forkserver`` where
+the platform has it, otherwise ``spawn``; name another on the command line, for
+example ``python 11_local_http_benchmark.py fork``.
+"""
+
+import asyncio
+import http.server
+import multiprocessing
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure
+
+# forkserver (Python 3.14's default on Linux) where the platform has it, else spawn;
+# a command-line argument picks another: fork, spawn or forkserver.
+DEFAULT_METHOD = (
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+)
+START_METHOD = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_METHOD
+REQUESTS = 20  # per run
+DELAY = 0.08  # seconds the endpoint waits before answering
+REPEATS = 3
+TIMEOUT = httpx.Timeout(10.0)  # connect, read, write and pool-wait limits, seconds
+
+
+# --- the server (runs in a child process) ------------------------------------------
+
+
+class SlowHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: clients reuse their connections
+    # Headers and body go out as two small writes; without TCP_NODELAY, Nagle's
+    # algorithm holds the second until the client's delayed ACK arrives.
+    disable_nagle_algorithm = True
+
+    def do_GET(self) -> None:
+        time.sleep(self.server.delay)  # the slow backend
+        self.server.record(self.client_address[0])  # before the client can see it
+        body = b"ok\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass  # no access log on the page
+
+
+class SlowServer(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # listen backlog: room for every client connecting at once
+
+    def __init__(self, delay: float) -> None:
+        super().__init__(("127.0.0.1", 0), SlowHandler)  # port 0: the OS picks one
+        self.delay = delay
+        self.answered = 0
+        self.peers: set[str] = set()
+        self.lock = threading.Lock()
+
+    def record(self, peer: str) -> None:
+        with self.lock:
+            self.answered += 1
+            self.peers.add(peer)
+
+
+def serve(delay: float, control) -> None:
+    """Child process: send the port, serve until told to stop, send what it saw."""
+    with SlowServer(delay) as server:
+        control.send(server.server_address[1])
+        serving = threading.Thread(target=server.serve_forever)
+        serving.start()
+        control.recv()  # blocks until the parent says stop
+        server.shutdown()
+        serving.join()
+        control.send((server.answered, sorted(server.peers)))
+
+
+# --- the four clients ---------------------------------------------------------------
+
+
+def sync_client() -> httpx.Client:
+    return httpx.Client(timeout=TIMEOUT, trust_env=False)
+
+
+def get_ok(client: httpx.Client, url: str) -> int:
+    response = client.get(url)
+    response.raise_for_status()
+    return response.status_code
+
+
+def sequential(url: str) -> measure.Timing:
+    with sync_client() as client:
+        return measure.measure(
+            lambda: [get_ok(client, url) for _ in range(REQUESTS)], repeats=REPEATS
+        )
+
+
+def with_threads(url: str) -> measure.Timing:
+    with sync_client() as client, ThreadPoolExecutor(REQUESTS) as pool:
+        return measure.measure(
+            lambda: list(pool.map(get_ok, [client] * REQUESTS, [url] * REQUESTS)),
+            repeats=REPEATS,
+        )
+
+
+async def asyncio_batches(url: str) -> measure.Timing:
+    async with httpx.AsyncClient(timeout=TIMEOUT, trust_env=False) as client:
+
+        async def get(url: str) -> int:
+            response = await client.get(url)
+            response.raise_for_status()
+            return response.status_code
+
+        samples = []
+        for run in range(1 + REPEATS):  # the first run is the warm-up
+            start = time.perf_counter()
+            async with asyncio.TaskGroup() as group:
+                for _ in range(REQUESTS):
+                    group.create_task(get(url))
+            if run:
+                samples.append(time.perf_counter() - start)
+        return measure.Timing(tuple(samples))
+
+
+def with_asyncio(url: str) -> measure.Timing:
+    return asyncio.run(asyncio_batches(url))
+
+
+worker_client: httpx.Client | None = None  # one per worker process
+
+
+def start_worker() -> None:
+    global worker_client
+    worker_client = sync_client()  # its connections close when the worker exits
+
+
+def get_in_worker(url: str) -> int:
+    return get_ok(worker_client, url)
+
+
+def with_processes(url: str) -> measure.Timing:
+    context = multiprocessing.get_context(START_METHOD)
+    with ProcessPoolExecutor(
+        REQUESTS, mp_context=context, initializer=start_worker
+    ) as pool:
+        return measure.measure(
+            lambda: list(pool.map(get_in_worker, [url] * REQUESTS)), repeats=REPEATS
+        )
+
+
+VARIANTS = {
+    "one after another": (sequential, 1),
+    f"threads (`ThreadPoolExecutor`, {REQUESTS} threads)": (with_threads, REQUESTS),
+    "asyncio (one `AsyncClient`, a task per request)": (with_asyncio, REQUESTS),
+    f"processes (`ProcessPoolExecutor`, {REQUESTS} workers)": (
+        with_processes,
+        REQUESTS,
+    ),
+}
+
+
+def main() -> None:
+    context = multiprocessing.get_context(START_METHOD)
+    control, child_end = context.Pipe()
+    server = context.Process(target=serve, args=(DELAY, child_end))
+    server.start()
+    try:
+        url = f"http://127.0.0.1:{control.recv()}/slow"
+        results = {}
+        for label, (run, at_once) in VARIANTS.items():
+            start = time.perf_counter()
+            timing = run(url)
+            results[label] = (timing, at_once, time.perf_counter() - start)
+    finally:
+        control.send("stop")
+        answered, peers = control.recv()
+        server.join()
+
+    base = results["one after another"][0].median
+    rows = [
+        [
+            label,
+            at_once,
+            timing.cell(3),
+            f"{REQUESTS / timing.median:.0f}",
+            f"{base / timing.median:.1f}x",
+            f"{total:.2f}",
+        ]
+        for label, (timing, at_once, total) in results.items()
+    ]
+    print(
+        measure.table(
+            [
+                f"{REQUESTS} GET requests, {DELAY * 1000:g} ms server delay",
+                "In flight at once",
+                "Batch time (s)",
+                "Requests/s",
+                "Speed-up",
+                "Whole variant, set-up included (s)",
+            ],
+            rows,
+            caption=measure.provenance(
+                repeats=REPEATS,
+                statistic=(
+                    "batch time: median (min–max); requests/s and speed-up from the "
+                    "median; httpx " + httpx.__version__
+                ),
+                start_method=START_METHOD,
+            ),
+        )
+    )
+    expected = len(VARIANTS) * REQUESTS * (1 + REPEATS)
+    print(
+        f"\nThe server answered {answered} requests (expected {expected}), "
+        f"from these addresses: {', '.join(peers)}."
+    )
+    print(
+        f"Server process exit code: {server.exitcode}; "
+        f"child processes still running: {len(multiprocessing.active_children())}."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""When does the body of an ``async def`` start? (The Python side of the JS comparison.)
+
+Each case records the order of three events: the caller creating the coroutine
+or task, the body starting (the code before its first ``await``), and the caller
+carrying on. A plain call runs nothing; ``create_task`` schedules the body for a
+later turn of the loop; with ``asyncio.eager_task_factory`` (Python 3.12+) the
+body starts inside ``create_task`` and runs until its first ``await`` that has
+to wait, which is what every call of a JavaScript ``async function`` does.
+"""
+
+import asyncio
+import sys
+
+
+async def body(events: list[str]) -> None:
+    events.append("body starts")
+    await asyncio.sleep(0.01)  # the first await that really waits
+    events.append("body resumes after its first await")
+
+
+async def plain_call() -> list[str]:
+    events: list[str] = []
+    coroutine = body(events)
+    events.append("caller carries on")
+    await coroutine
+    return events
+
+
+async def create_task() -> list[str]:
+    events: list[str] = []
+    task = asyncio.create_task(body(events))
+    events.append("caller carries on")
+    await task
+    return events
+
+
+async def eager_task() -> list[str]:
+    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)
+    return await create_task()
+
+
+def main() -> None:
+    cases = [
+        ("coroutine = body(...); later: await coroutine", plain_call),
+        ("task = asyncio.create_task(body(...))", create_task),
+    ]
+    if sys.version_info >= (3, 12):
+        cases.append(("the same, with eager_task_factory", eager_task))
+    for title, case in cases:
+        print(title)
+        for number, event in enumerate(asyncio.run(case()), 1):
+            print(f"  {number}. {event}")
+        print()
+    if sys.version_info < (3, 12):
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        print(f"eager_task_factory is new in Python 3.12; this is Python {version}.")
+
+
+if __name__ == "__main__":
+    main()

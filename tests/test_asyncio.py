@@ -1,0 +1,224 @@
+"""The asyncio chapter's claims, checked against its snippets' real output."""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+Output = Callable[[str], str]
+SNIPPETS = "snippets/asyncio"
+
+
+def table_rows(out: str) -> dict[str, list[str]]:
+    """The body rows of the Markdown tables in ``out``, keyed by their first cell."""
+    rows = {}
+    for line in out.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and not set(line) <= set("|-"):
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def row(out: str, label_part: str) -> list[str]:
+    matches = [cells for label, cells in table_rows(out).items() if label_part in label]
+    assert len(matches) == 1, f"expected one row containing {label_part!r}:\n{out}"
+    return matches[0]
+
+
+def median(cell: str) -> float:
+    """The median from a ``median (min–max)`` cell, or a plain number."""
+    return float(re.match(r"[\d.]+", cell.replace(",", ""))[0])
+
+
+def section(out: str, start: str, end: str | None = None) -> str:
+    text = out[out.index(start) :]
+    return text[: text.index(end)] if end else text
+
+
+def test_coroutines_run_only_when_awaited_or_wrapped(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/01_coroutines_tasks_futures.py")
+    assert "returned a coroutine object\n    bodies started so far: []" in out
+    # Awaiting a coroutine runs it inside the caller's task; no Task is created.
+    outer = re.search(r"tour\(\) runs inside task '([^']+)'", out)[1]
+    assert f"awaited directly: body runs, inside task '{outer}'" in out
+    # A new task has not started when create_task returns, and has its own name.
+    assert "carries on; bodies started so far: ['awaited directly']" in out
+    assert "as a task: body runs, inside task 'reporter'" in out
+    assert "a Task is a Future: True" in out
+    assert "await future returned 42; done? True" in out
+    assert "stored exception: ValueError('something went wrong')" in out
+    assert "await re-raised it: ValueError('something went wrong')" in out
+    assert "RuntimeWarning: coroutine 'report' was never awaited" in out
+
+
+def test_toy_event_loop_schedules_and_terminates(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/02_toy_event_loop.py")
+    order = [
+        "reader: waiting for data",
+        "[loop] faulty ended with ValueError('faulty gave up')",
+        "ticker: tick 1",
+        "writer: sent b'ping'",
+        "reader: received b'ping'",
+        "ticker: tick 3",
+        "[loop] nothing ready, no timers, no sockets: stopped",
+    ]
+    positions = [out.index(event) for event in order]
+    assert positions == sorted(positions), out
+    assert "[loop] reader finished, returned 4" in out
+    assert "[loop] ticker finished, returned 3" in out
+
+
+def test_tasks_overlap_waits_that_awaits_serialise(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/03_await_vs_create_task.py")
+    sequential = float(re.search(r"await one after another: ([\d.]+) s", out)[1])
+    overlapping = float(re.search(r"create_task, then await: ([\d.]+) s", out)[1])
+    # The waits add up to twice the longest; demand 1.5x even on a loaded machine.
+    assert sequential / overlapping > 1.5
+
+
+def test_task_group_cancels_siblings_and_gather_does_not(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/04_gather_vs_taskgroup.py")
+    gather = section(out, "asyncio.gather", "asyncio.TaskGroup")
+    group = section(out, "asyncio.TaskGroup")
+    assert "gather raised ValueError('broken failed')" in gather
+    assert "tasks still running: 2" in gather
+    assert "slow-1: finished" in gather and "slow-2: finished" in gather
+    assert "cancelled, cleaning up" not in gather
+    assert "TaskGroup raised ExceptionGroup(" in group
+    assert "slow-1: cancelled, cleaning up" in group
+    assert "slow-2: cancelled, cleaning up" in group
+    assert "finished" not in group
+    assert "tasks still running: 0" in group and "cancelled: 2" in group
+    # The cancelled tasks cleaned up before the caller saw the ExceptionGroup.
+    assert group.index("cleaning up") < group.index("TaskGroup raised")
+
+
+def test_timeout_and_cancel_run_the_cleanup_first(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/05_timeout_and_cancellation.py")
+    deadline = section(out, "1. ", "2. ")
+    cancel = section(out, "2. ", "3. ")
+    met = section(out, "3. ")
+    closed = "connection closed (exception passing through: CancelledError)"
+    assert deadline.index(closed) < deadline.index("TimeoutError reached the caller")
+    assert cancel.index(closed) < cancel.index("awaiting the task raised CancelledError")
+    assert "task.cancelled() = True" in cancel
+    assert "exception passing through: none" in met and "expired? False" in met
+
+
+def test_debug_mode_reports_the_blocking_call(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/06_debug_mode_finds_blocking_call.py")
+    assert "debug mode: True" in out
+    warnings = re.findall(
+        r"^WARNING asyncio: Executing (<Task .*>) took [\d.]+ seconds$", out, re.M
+    )
+    assert any("name='blocking_handler'" in warning for warning in warnings), out
+    assert not any("polite_handler" in warning for warning in warnings), out
+
+
+def test_to_thread_keeps_the_loop_responsive(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/07_loop_lag_and_to_thread.py")
+    blocked, threaded = row(out, "`time.sleep` in"), row(out, "to_thread")
+    # Both handlers wait equally long...
+    assert 0.5 < median(blocked[0]) / median(threaded[0]) < 2
+    # ...but only time.sleep stalls the heartbeat for (about) the whole wait.
+    assert median(blocked[1]) > 3 * median(threaded[1])
+    assert median(threaded[2]) > 3 * median(blocked[2])
+
+
+def check_process_pool_output(out: str) -> None:
+    in_loop, in_pool = row(out, "in the coroutine"), row(out, "run_in_executor")
+    assert median(in_loop[1]) > 3 * median(in_pool[1])  # worst loop lag
+    assert median(in_pool[2]) > median(in_loop[2])  # heartbeats kept coming
+    assert "Worker processes left running: 0" in out
+
+
+def test_process_pool_keeps_the_loop_responsive(snippet_output: Output) -> None:
+    check_process_pool_output(snippet_output(f"{SNIPPETS}/08_cpu_work_in_a_process_pool.py"))
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_process_pool_snippet_works_with_other_start_methods(method: str, tmp_path: Path) -> None:
+    """The build runs the default (forkserver where available); the others must work too."""
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available on this platform")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / SNIPPETS / "08_cpu_work_in_a_process_pool.py"), method],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"start method {method}" in proc.stdout
+    check_process_pool_output(proc.stdout)
+
+
+def test_lock_prevents_lost_updates(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/09_races_and_lock.py")
+    lost = {
+        m[1]: int(m[2])
+        for m in re.finditer(r"(add_\w+)\s+final value\s+\d+, lost updates (\d+)", out)
+    }
+    assert lost["add_without_await"] == 0
+    assert lost["add_across_await"] > 0
+    assert lost["add_with_lock"] == 0
+    oversold = {m[1]: int(m[2]) for m in re.finditer(r"(buy_\w+)\s+sold.*oversold (\d+)", out)}
+    assert oversold["buy_unsafely"] > 0
+    assert oversold["buy_with_lock"] == 0
+
+
+def test_semaphore_caps_tasks_in_flight(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/10_semaphore_bounds_concurrency.py")
+    runs = {
+        m[1]: (int(m[2]), float(m[3]))
+        for m in re.finditer(r"^(.+): at most (\d+) in flight, all done in ([\d.]+) s", out, re.M)
+    }
+    jobs = int(re.match(r"(\d+) downloads", out)[1])
+    limit = int(re.search(r"Semaphore\((\d+)\)", out)[1])
+    assert runs["no cap"][0] == jobs
+    assert runs[f"Semaphore({limit})"][0] == limit
+    # With a third of the jobs in flight at once, the batch takes several rounds.
+    assert runs[f"Semaphore({limit})"][1] > 2 * runs["no cap"][1]
+
+
+def test_asyncio_and_threads_beat_sequential_on_a_local_server(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/11_local_http_benchmark.py")
+    sequential = median(row(out, "one after another")[1])
+    for variant in ("threads", "asyncio", "processes"):
+        batch = median(row(out, variant)[1])
+        # All requests are in flight at once: the ideal speed-up is the request count.
+        assert sequential / batch > 3, f"{variant}: {sequential} vs {batch}\n{out}"
+    answered = re.search(r"server answered (\d+) requests \(expected (\d+)\)", out)
+    assert answered[1] == answered[2]
+    assert re.search(r"from these addresses: 127\.0\.0\.1\.$", out, re.M)
+    assert "Server process exit code: 0; child processes still running: 0." in out
+
+
+def test_tasks_are_cheaper_than_threads(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/12_ten_thousand_waits.py")
+    threads, tasks = row(out, "threads"), row(out, "asyncio tasks")
+    _runs, start, _finish, per_waiter_us, _rss, rss_per_waiter_kib, _virtual = range(7)
+    assert median(threads[start]) > median(tasks[start])
+    assert median(threads[per_waiter_us]) > median(tasks[per_waiter_us])
+    assert median(threads[rss_per_waiter_kib]) > 2 * median(tasks[rss_per_waiter_kib])
+    assert "memory: VmRSS and VmSize from /proc/self/status" in out or sys.platform != "linux"
+
+
+def test_when_the_body_of_a_coroutine_starts(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/13_when_the_body_starts.py")
+    cases = out.split("\n\n")
+    for case in cases[:2]:  # plain call, create_task: the caller goes first
+        assert case.index("1. caller carries on") < case.index("2. body starts"), case
+    if sys.version_info >= (3, 12):
+        eager = section(out, "the same, with eager_task_factory")
+        assert eager.index("1. body starts") < eager.index("2. caller carries on"), eager
+    else:
+        assert "eager_task_factory is new in Python 3.12" in out
