@@ -1,0 +1,135 @@
+"""The same CPU-bound thread benchmark under every interpreter on the build machine.
+
+Looks for python3.11 to python3.14 and the free-threaded python3.13t and
+python3.14t, first under ``~/.pyenv/versions/*/bin/`` (or ``$PYENV_ROOT``), then
+on ``PATH``. Each interpreter found runs ``03_cpu_bound_threads_vs_processes.py
+--json`` as its own process, one after another so they never compete for the
+CPUs, and reports its own version, build and timings. A candidate that fails
+to start (a pyenv shim for a version that is not selected, say) is skipped for
+the next one.
+"""
+
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure
+
+NAMES = [
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "python3.14",
+    "python3.13t",
+    "python3.14t",
+]
+BENCHMARK = Path(__file__).with_name("03_cpu_bound_threads_vs_processes.py")
+
+
+def version_key(path: Path) -> tuple[int, ...]:
+    """Order pyenv installs such as 3.12.1 and 3.12.10 by their numbers."""
+    return tuple(int(part) for part in re.findall(r"\d+", path.parents[1].name))
+
+
+def candidates(name: str) -> list[Path]:
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    found = sorted((pyenv / "versions").glob(f"*/bin/{name}"), key=version_key)[::-1]
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        path = Path(directory, name)
+        if directory and path.is_file() and os.access(path, os.X_OK):
+            found.append(path)
+    return found
+
+
+def run(path: Path) -> dict | str:
+    """The benchmark's JSON result, or why it could not run."""
+    try:
+        done = subprocess.run(
+            [str(path), str(BENCHMARK), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return repr(error)
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        return lines[-1] if lines else f"exit status {done.returncode}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def shown(path: Path) -> str:
+    home = str(Path.home())
+    text = str(path)
+    return "~" + text[len(home) :] if text.startswith(home + os.sep) else text
+
+
+def main() -> None:
+    # The interpreter building the site; in a virtual environment, the one behind it.
+    this = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    seen: set[str] = set()
+    rows, missing, failed, results = [], [], [], []
+    for name in NAMES:
+        errors = []
+        for path in candidates(name):
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            result = run(path)
+            if isinstance(result, str):
+                errors.append(f"{shown(path)}: {result}")
+                continue
+            seen.add(real)
+            results.append(result)
+            one = measure.Timing(tuple(result["sequential"]))
+            threads = measure.Timing(tuple(result["threads"]))
+            label = f"{name} (builds this site)" if real == this else name
+            rows.append(
+                [label, f"`{shown(path)}`", result["build"], result["workers"],
+                 one.cell(), threads.cell(), f"{one.median / threads.median:.2f}x"]
+            )  # fmt: skip
+            break
+        else:
+            (failed if errors else missing).append((name, errors))
+
+    if results:
+        print(
+            f"Each row ran as its own process under the interpreter it names, on "
+            f"{platform.system()} {platform.machine()} with {results[0]['cpus']} "
+            f"usable CPUs; {results[0]['repeats']} repeats after a warm-up run; "
+            f"median (min–max) in seconds.\n"
+        )
+        headers = ["Interpreter", "Found at", "Build", "Threads", "One thread (s)",
+                   "Threads (s)", "Speed-up"]  # fmt: skip
+        print(measure.table(headers, rows))
+    if missing:
+        names = ", ".join(name for name, _ in missing)
+        print(f"\nNot found on this machine: {names}.")
+    for name, errors in failed:
+        print(f"\nFound {name} but could not run it: {'; '.join(errors)}.")
+    summary(results)
+
+
+def summary(results: list[dict]) -> None:
+    for gil, what in ((True, "with the GIL"), (False, "without the GIL")):
+        speeds = [
+            measure.Timing(tuple(r["sequential"])).median
+            / measure.Timing(tuple(r["threads"])).median
+            for r in results
+            if r["gil_enabled"] is gil
+        ]
+        if speeds:
+            print(
+                f"\nThe {len(speeds)} interpreter(s) running {what} ran the threads at "
+                f"{min(speeds):.2f} to {max(speeds):.2f} times one thread's speed."
+            )
+
+
+if __name__ == "__main__":
+    main()
