@@ -1,9 +1,9 @@
 """The convoy effect: one CPU-bound thread slows every I/O round trip of another.
 
 An echo process sits at the other end of a local socket pair. The main thread
-sends one byte and waits for it to come back, many times, and times each round
-trip: first alone, then while a CPU-bound thread runs in the same process, then
-while a CPU-bound *process* runs instead.
+sends one byte and waits for it to come back, again and again for a fixed time,
+and reports the average time per round trip: first alone, then while a CPU-bound
+thread runs in the same process, then while a CPU-bound *process* runs instead.
 
 Each blocking ``send`` and ``recv`` releases the GIL. When the call returns, the
 I/O thread needs the GIL back, and the CPU-bound thread has it: the I/O thread
@@ -31,48 +31,57 @@ with socket.socket(fileno=int(sys.argv[1])) as sock:
     while data := sock.recv(64):
         sock.sendall(data)
 """
-SPIN = "while True: pass"
-QUIET_TRIPS = 300  # round trips timed with nothing else running
-BUSY_TRIPS = 60  # with a CPU-bound neighbour (each may take a few switch intervals)
+SPIN = "print('running', flush=True)\nwhile True: pass"
+WINDOW = 0.1  # seconds of back-to-back round trips per sample
+REPEATS = 5  # samples per row, after one untimed window
 
 
-def round_trips(sock: socket.socket, count: int) -> measure.Timing:
+def round_trips(sock: socket.socket) -> measure.Timing:
+    """Seconds per round trip, averaged over each window of back-to-back trips."""
     samples = []
-    for _ in range(count):
-        start = time.perf_counter()
-        sock.sendall(b"x")
-        sock.recv(64)
-        samples.append(time.perf_counter() - start)
-    return measure.Timing(tuple(samples))
+    for _ in range(1 + REPEATS):
+        trips = 0
+        start = now = time.perf_counter()
+        while now - start < WINDOW:
+            sock.sendall(b"x")
+            sock.recv(64)
+            trips += 1
+            now = time.perf_counter()
+        samples.append((now - start) / trips)
+    return measure.Timing(tuple(samples[1:]))
 
 
 def with_busy_thread(sock: socket.socket) -> measure.Timing:
     stop = threading.Event()
+    laps = [0]  # the busy thread's progress
 
     def spin() -> None:
         x = 0
         while not stop.is_set():
             for i in range(1000):
                 x += i
+            laps[0] += 1
 
     busy = threading.Thread(target=spin)
     busy.start()
     try:
-        time.sleep(0.02)  # let it get going
-        return round_trips(sock, BUSY_TRIPS)
+        while laps[0] == 0:  # on a loaded machine it may take a while to get a CPU
+            time.sleep(0.001)
+        return round_trips(sock)
     finally:
         stop.set()
         busy.join()
 
 
 def with_busy_process(sock: socket.socket) -> measure.Timing:
-    busy = subprocess.Popen([sys.executable, "-c", SPIN])
+    busy = subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE)
     try:
-        time.sleep(0.1)  # let it start
-        return round_trips(sock, BUSY_TRIPS)
+        busy.stdout.readline()  # it says when it is running
+        return round_trips(sock)
     finally:
         busy.kill()
         busy.wait()
+        busy.stdout.close()
 
 
 def us(timing: measure.Timing) -> str:
@@ -87,8 +96,7 @@ def main() -> None:
     )
     theirs.close()
     try:
-        round_trips(mine, 50)  # warm-up
-        alone = round_trips(mine, QUIET_TRIPS)
+        alone = round_trips(mine)
         thread = with_busy_thread(mine)
         process = with_busy_process(mine)
     finally:
@@ -97,24 +105,26 @@ def main() -> None:
 
     print(
         measure.provenance(
-            statistic="median (min–max) of single round trips, in microseconds"
+            repeats=REPEATS,
+            statistic=f"time per round trip averaged over {WINDOW:g} s of round "
+            f"trips, median (min–max) over the repeats, in microseconds",
         )
     )
     print(f"\nSwitch interval: {sys.getswitchinterval() * 1e3:g} ms.\n")
     rows = [
-        ["nothing else running", QUIET_TRIPS, us(alone), "1x"],
-        ["a CPU-bound thread in this process", BUSY_TRIPS, us(thread),
-         f"{thread.median / alone.median:.0f}x"],
-        ["a CPU-bound process instead", BUSY_TRIPS, us(process),
-         f"{process.median / alone.median:.0f}x"],
-    ]  # fmt: skip
-    headers = ["While the I/O thread talks to the echo process", "Round trips",
-               "Round trip (µs)", "Slowdown"]  # fmt: skip
-    print(measure.table(headers, rows))
+        [label, us(timing), f"{timing.median / alone.median:.0f}x"]
+        for label, timing in [
+            ("nothing else running", alone),
+            ("a CPU-bound thread in this process", thread),
+            ("a CPU-bound process instead", process),
+        ]
+    ]
+    headers = ["While the I/O thread talks to the echo process", "Round trip (µs)"]
+    print(measure.table([*headers, "Slowdown"], rows))
     print(
-        f"\nA CPU-bound thread in the same process made the median round trip "
+        f"\nA CPU-bound thread in the same process made the average round trip "
         f"{thread.median / alone.median:.0f} times as slow as alone "
-        f"({alone.median * 1e6:.0f} µs became {thread.median * 1e3:.1f} ms); a "
+        f"({alone.median * 1e6:.0f} µs became {thread.median * 1e6:.0f} µs); a "
         f"CPU-bound process made it {process.median / alone.median:.1f} times as slow."
     )
 
