@@ -81,16 +81,14 @@ def wake_up_delays(busy: BusyThread | None = None) -> list[float]:
     sleep; on a loaded machine the operating system may not have run it at all.
     """
     delays: list[float] = []
-    for _ in range(WAKEUPS * 10):
+    skipped: list[float] = []
+    while len(delays) < WAKEUPS and len(skipped) < 10 * WAKEUPS:
         laps = busy.laps if busy else 0
         start = time.perf_counter()
         time.sleep(NAP)
         delay = (time.perf_counter() - start - NAP) * 1e3
-        if busy is None or busy.laps != laps:
-            delays.append(delay)
-        if len(delays) == WAKEUPS:
-            break
-    return delays
+        (delays if busy is None or busy.laps != laps else skipped).append(delay)
+    return delays or skipped
 
 
 def delays_with_a_busy_thread() -> list[float]:

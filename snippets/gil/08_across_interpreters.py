@@ -2,11 +2,11 @@
 
 Looks for python3.11 to python3.14 and the free-threaded python3.13t and
 python3.14t, first under ``~/.pyenv/versions/*/bin/`` (or ``$PYENV_ROOT``), then
-on ``PATH``. Each interpreter found runs ``03_cpu_bound_threads_vs_processes.py
---json`` as its own process, one after another so they never compete for the
-CPUs, and reports its own version, build and timings. A candidate that fails
-to start (a pyenv shim for a version that is not selected, say) is skipped for
-the next one.
+on ``PATH``; the interpreter running this program counts as found in any case.
+Each one found runs ``03_cpu_bound_threads_vs_processes.py --json`` as its own
+process, one after another so that they never compete for the CPUs, and reports
+its own version, build and timings. A candidate that fails to start (such as a
+pyenv shim for a version that is not selected) is skipped for the next one.
 """
 
 import json
@@ -15,6 +15,7 @@ import platform
 import re
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -36,6 +37,16 @@ def version_key(path: Path) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", path.parents[1].name))
 
 
+def this_interpreter() -> tuple[str, Path]:
+    """The running interpreter's name (python3.13t, say) and executable.
+
+    In a virtual environment, the executable is the one the environment was made from.
+    """
+    free = "t" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""
+    name = f"python{sys.version_info.major}.{sys.version_info.minor}{free}"
+    return name, Path(getattr(sys, "_base_executable", sys.executable))
+
+
 def candidates(name: str) -> list[Path]:
     pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
     found = sorted((pyenv / "versions").glob(f"*/bin/{name}"), key=version_key)[::-1]
@@ -43,6 +54,9 @@ def candidates(name: str) -> list[Path]:
         path = Path(directory, name)
         if directory and path.is_file() and os.access(path, os.X_OK):
             found.append(path)
+    this_name, this_path = this_interpreter()
+    if name == this_name:  # the interpreter running this program is found for sure
+        found.append(this_path)
     return found
 
 
@@ -71,8 +85,7 @@ def shown(path: Path) -> str:
 
 
 def main() -> None:
-    # The interpreter building the site; in a virtual environment, the one behind it.
-    this = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    this = os.path.realpath(this_interpreter()[1])
     seen: set[str] = set()
     rows, missing, failed, results = [], [], [], []
     for name in NAMES:
