@@ -89,7 +89,7 @@ def test_cpu_bound_threads_need_no_gil_to_scale(snippet_output: Output) -> None:
 def test_waiting_overlaps_and_python_code_does_not(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/04_what_releases_the_gil.py")
     rows = table(out)
-    assert number(rows["time.sleep(0.02)"][-1]) > 1.5, "sleeping threads did not overlap"
+    assert number(rows["time.sleep(0.02)"][-1]) > 1.3, "sleeping threads did not overlap"
     if gil_enabled(out):
         assert number(rows["pure-Python loop"][-1]) < 1.5
 
