@@ -67,7 +67,9 @@ WORKLOADS: list[tuple[str, Callable[[], object], int]] = [
 
 def compare(
     func: Callable[[], object], tasks: int, pool: ThreadPoolExecutor
-) -> tuple[measure.Timing, measure.Timing]:
+) -> list[measure.Timing]:
+    """Timings of ``tasks`` calls of ``func`` in one thread, then in the pool."""
+
     def one_thread() -> None:
         for _ in range(tasks):
             func()
@@ -76,8 +78,7 @@ def compare(
         for future in [pool.submit(func) for _ in range(tasks)]:
             future.result()
 
-    one, many = measure.measure_interleaved([one_thread, threads], repeats=REPEATS)
-    return one, many
+    return measure.measure_interleaved([one_thread, threads], repeats=REPEATS)
 
 
 def main() -> None:

@@ -12,7 +12,8 @@ thread's next check. A CPU-bound process has its own GIL, so it costs the I/O
 thread only a share of the CPUs. (Reported as bpo-7946, now gh-52194.)
 
 The echo and the busy process are plain ``subprocess`` children, so no
-multiprocessing start method is involved.
+multiprocessing start method is involved. Handing the socket to the echo process
+with ``pass_fds`` needs a POSIX system (Linux, macOS).
 """
 
 import socket
