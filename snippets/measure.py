@@ -158,6 +158,15 @@ def measure_interleaved(
     return [Timing(tuple(times)) for times in samples]
 
 
+def speedup(baseline: Timing, contender: Timing) -> float:
+    """How many times as fast ``contender`` ran as ``baseline``, fastest run to fastest.
+
+    Other programs on the machine can only add time to a run, so the fastest
+    repeats are the least disturbed ones, and their ratio is the steadiest.
+    """
+    return baseline.low / contender.low
+
+
 def main() -> None:
     start_method = multiprocessing.get_start_method()
     timing = measure(lambda: sum(i * i for i in range(200_000)), repeats=5)

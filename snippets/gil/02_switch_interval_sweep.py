@@ -35,7 +35,7 @@ class Row:
     interval_ms: float
     one_thread: measure.Timing  # one thread doing all of the CPU-bound work
     threads: measure.Timing  # two threads sharing it
-    speed: float  # one thread's median time / two threads' median time
+    speed: float  # two threads' throughput relative to one thread's
     delays_ms: list[float]  # how late each wake-up was, beyond the sleep
 
     @property
@@ -167,7 +167,7 @@ def sweep(intervals_ms: list[float]) -> list[Row]:
             one, two = measure.measure_interleaved(
                 [one_thread, two_threads], repeats=REPEATS
             )
-            speed = one.median / two.median
+            speed = measure.speedup(one, two)
             delays = delays_with_a_busy_thread()
             rows.append(Row(interval_ms, one, two, speed, delays))
     finally:
@@ -181,7 +181,12 @@ def main() -> None:
     alone = wake_up_delays()
     rows = sweep(intervals)
 
-    print(measure.provenance(repeats=REPEATS, statistic="median (min–max)"))
+    print(
+        measure.provenance(
+            repeats=REPEATS,
+            statistic="times as median (min–max); speed-ups from the fastest runs",
+        )
+    )
     print(
         f"\nDefault switch interval: {default_ms:g} ms. Latency: {WAKEUPS} wake-ups "
         f"from a {NAP * 1e3:g} ms sleep per row, in ms beyond the sleep.\n"

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
 TOTAL = 3_000_000  # loop iterations in all, split evenly between the workers
-REPEATS = 3
+REPEATS = 5
 START_METHOD = "spawn"
 
 
@@ -89,27 +89,29 @@ def main() -> None:
         return
     (sequential, threads, processes), first = benchmark(workers, processes=True)
 
-    def speedup(seconds: float) -> str:
-        return f"{sequential.median / seconds:.2f}x"
+    def speedup(timing: measure.Timing) -> str:
+        return f"{measure.speedup(sequential, timing):.2f}x"
 
     print(
         measure.provenance(
-            repeats=REPEATS, statistic="median (min–max)", start_method=START_METHOD
+            repeats=REPEATS,
+            statistic="times as median (min–max); speed-ups from the fastest runs",
+            start_method=START_METHOD,
         )
     )
     print(f"\nWork: {TOTAL:,} loop iterations in {workers} equal parts.\n")
     first_call = "process pool, first call (starts the workers)"
     rows = [
         ["one thread, parts one after another", 1, sequential.cell(), "1.00x"],
-        ["thread pool", workers, threads.cell(), speedup(threads.median)],
-        ["process pool", workers, processes.cell(), speedup(processes.median)],
-        [first_call, workers, f"{first:.3f}", speedup(first)],
+        ["thread pool", workers, threads.cell(), speedup(threads)],
+        ["process pool", workers, processes.cell(), speedup(processes)],
+        [first_call, workers, f"{first:.3f}", speedup(measure.Timing((first,)))],
     ]
     print(measure.table(["Run", "Workers", "Seconds", "Speed-up vs one thread"], rows))
     print(
         f"\nOn this build, {workers} threads did the work at "
-        f"{sequential.median / threads.median:.2f} times the speed of one thread, "
-        f"and {workers} processes at {sequential.median / processes.median:.2f} "
+        f"{measure.speedup(sequential, threads):.2f} times the speed of one thread, "
+        f"and {workers} processes at {measure.speedup(sequential, processes):.2f} "
         f"times (not counting the {first:.2f} s first call that started them)."
     )
 

@@ -61,9 +61,14 @@ def gil_on_and_off() -> None:
         threads = measure.Timing(tuple(result["threads"]))
         rows.append(
             [f"`-X gil={setting}`", result["build"], result["workers"], one.cell(),
-             threads.cell(), f"{one.median / threads.median:.2f}x"]
+             threads.cell(), f"{measure.speedup(one, threads):.2f}x"]
         )  # fmt: skip
-    print(measure.provenance(repeats=result["repeats"], statistic="median (min–max)"))
+    print(
+        measure.provenance(
+            repeats=result["repeats"],
+            statistic="times as median (min–max); speed-ups from the fastest runs",
+        )
+    )
     print()
     headers = ["Started with", "Build", "Threads", "One thread (s)", "Threads (s)",
                "Speed-up"]  # fmt: skip

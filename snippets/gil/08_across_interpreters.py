@@ -105,7 +105,7 @@ def main() -> None:
             label = f"{name} (builds this site)" if real == this else name
             rows.append(
                 [label, f"`{shown(path)}`", result["build"], result["workers"],
-                 one.cell(), threads.cell(), f"{one.median / threads.median:.2f}x"]
+                 one.cell(), threads.cell(), f"{measure.speedup(one, threads):.2f}x"]
             )  # fmt: skip
             break
         else:
@@ -116,7 +116,8 @@ def main() -> None:
             f"Each row ran as its own process under the interpreter it names, on "
             f"{platform.system()} {platform.machine()} with {results[0]['cpus']} "
             f"usable CPUs; {results[0]['repeats']} repeats after a warm-up run; "
-            f"median (min–max) in seconds.\n"
+            f"times as median (min–max) in seconds; speed-ups from the fastest "
+            f"runs.\n"
         )
         headers = ["Interpreter", "Found at", "Build", "Threads", "One thread (s)",
                    "Threads (s)", "Speed-up"]  # fmt: skip
@@ -132,8 +133,10 @@ def main() -> None:
 def summary(results: list[dict]) -> None:
     for gil, what in ((True, "with the GIL"), (False, "without the GIL")):
         speeds = [
-            measure.Timing(tuple(r["sequential"])).median
-            / measure.Timing(tuple(r["threads"])).median
+            measure.speedup(
+                measure.Timing(tuple(r["sequential"])),
+                measure.Timing(tuple(r["threads"])),
+            )
             for r in results
             if r["gil_enabled"] is gil
         ]
