@@ -1,9 +1,10 @@
 """The convoy effect: one CPU-bound thread slows every I/O round trip of another.
 
-An echo process sits at the other end of a local socket pair. The main thread
-sends one byte and waits for it to come back, again and again for a fixed time,
-and reports the average time per round trip: first alone, then while a CPU-bound
-thread runs in the same process, then while a CPU-bound *process* runs instead.
+An echo process sits at the other end of a local socket pair and answers each
+byte after half a millisecond, like a quick server. The main thread sends one
+byte and waits for the answer, again and again for a fixed time, and reports the
+average time per round trip: first alone, then while a CPU-bound thread runs in
+the same process, then while a CPU-bound *process* runs instead.
 
 Each blocking ``send`` and ``recv`` releases the GIL. When the call returns, the
 I/O thread needs the GIL back, and the CPU-bound thread has it: the I/O thread
@@ -26,10 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
+SERVER_DELAY = 0.0005  # seconds the echo process takes to answer
 ECHO = """
-import socket, sys
+import socket, sys, time
 with socket.socket(fileno=int(sys.argv[1])) as sock:
     while data := sock.recv(64):
+        time.sleep(float(sys.argv[2]))
         sock.sendall(data)
 """
 SPIN = "print('running', flush=True)\nwhile True: pass"
@@ -85,15 +88,15 @@ def with_busy_process(sock: socket.socket) -> measure.Timing:
         busy.stdout.close()
 
 
-def us(timing: measure.Timing) -> str:
-    micro = measure.Timing(tuple(s * 1e6 for s in timing.samples))
-    return micro.cell(1)
+def ms(timing: measure.Timing) -> str:
+    return measure.Timing(tuple(s * 1e3 for s in timing.samples)).cell(2)
 
 
 def main() -> None:
     mine, theirs = socket.socketpair()
     echo = subprocess.Popen(
-        [sys.executable, "-c", ECHO, str(theirs.fileno())], pass_fds=[theirs.fileno()]
+        [sys.executable, "-c", ECHO, str(theirs.fileno()), str(SERVER_DELAY)],
+        pass_fds=[theirs.fileno()],
     )
     theirs.close()
     try:
@@ -108,24 +111,27 @@ def main() -> None:
         measure.provenance(
             repeats=REPEATS,
             statistic=f"time per round trip averaged over {WINDOW:g} s of round "
-            f"trips, median (min–max) over the repeats, in microseconds",
+            f"trips, median (min–max) over the repeats, in milliseconds",
         )
     )
-    print(f"\nSwitch interval: {sys.getswitchinterval() * 1e3:g} ms.\n")
+    print(
+        f"\nSwitch interval: {sys.getswitchinterval() * 1e3:g} ms. The echo process "
+        f"answers after {SERVER_DELAY * 1e3:g} ms.\n"
+    )
     rows = [
-        [label, us(timing), f"{timing.median / alone.median:.0f}x"]
+        [label, ms(timing), f"{timing.median / alone.median:.0f}x"]
         for label, timing in [
             ("nothing else running", alone),
             ("a CPU-bound thread in this process", thread),
             ("a CPU-bound process instead", process),
         ]
     ]
-    headers = ["While the I/O thread talks to the echo process", "Round trip (µs)"]
+    headers = ["While the I/O thread talks to the echo process", "Round trip (ms)"]
     print(measure.table([*headers, "Slowdown"], rows))
     print(
         f"\nA CPU-bound thread in the same process made the average round trip "
         f"{thread.median / alone.median:.0f} times as slow as alone "
-        f"({alone.median * 1e6:.0f} µs became {thread.median * 1e6:.0f} µs); a "
+        f"({alone.median * 1e3:.2f} ms became {thread.median * 1e3:.2f} ms); a "
         f"CPU-bound process made it {process.median / alone.median:.1f} times as slow."
     )
 
