@@ -119,7 +119,7 @@ def main() -> None:
         f"answers after {SERVER_DELAY * 1e3:g} ms.\n"
     )
     rows = [
-        [label, ms(timing), f"{timing.median / alone.median:.0f}x"]
+        [label, ms(timing), f"{timing.median / alone.median:.1f}x"]
         for label, timing in [
             ("nothing else running", alone),
             ("a CPU-bound thread in this process", thread),
