@@ -75,23 +75,24 @@ def test_wake_up_delay_follows_the_switch_interval(snippet_output: Output) -> No
     assert "![" in out and "(data:image/svg+xml;base64," in out, "the plot is not embedded"
 
 
-def test_cpu_bound_threads_need_no_gil_to_scale(snippet_output: Output) -> None:
+def test_threads_keep_one_cpu_busy_with_the_gil(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/03_cpu_bound_threads_vs_processes.py")
-    threads = number(table(out)["thread pool"][2])
-    # Whether processes (or, without the GIL, threads) gain depends on idle CPUs,
-    # which a shared build machine may not have; with the GIL, threads cannot gain.
+    rows = table(out)  # the last column is "CPUs busy"
+    one = number(rows["one thread, parts one after another"][-1])
+    threads = number(rows["thread pool"][-1])
+    # CPU time per wall-clock second does not depend on what else the machine runs
+    # the way speed-ups do (the scheduler may favour a process whose threads take
+    # turns), so it carries the claim: one thread busy at a time with the GIL.
+    assert one < 1.3
     if gil_enabled(out):
-        assert threads < 1.5, "threads ran pure Python in parallel despite the GIL"
+        assert threads < 1.3, "threads ran pure Python in parallel despite the GIL"
     elif usable_cpus(out) >= 2:
-        assert threads > 1.2, "threads did not run in parallel without the GIL"
+        assert threads > 1.3, "threads did not run in parallel without the GIL"
 
 
-def test_waiting_overlaps_and_python_code_does_not(snippet_output: Output) -> None:
+def test_waiting_overlaps(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/04_what_releases_the_gil.py")
-    rows = table(out)
-    assert number(rows["time.sleep(0.02)"][-1]) > 1.3, "sleeping threads did not overlap"
-    if gil_enabled(out):
-        assert number(rows["pure-Python loop"][-1]) < 1.5
+    assert number(table(out)["time.sleep(0.02)"][-1]) > 1.3, "sleeps did not overlap"
 
 
 def test_a_cpu_bound_thread_slows_io_round_trips(snippet_output: Output) -> None:
@@ -123,9 +124,9 @@ def test_free_threading_status_matches_the_interpreter(snippet_output: Output) -
     out = snippet_output(f"{GIL}/07_free_threading_status.py")
     rows = table(out)
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
-        gil_on, gil_off = rows["`-X gil=1`"], rows["`-X gil=0`"]
+        assert number(rows["`-X gil=1`"][-1]) < 1.3  # CPUs busy with the GIL forced on
         if usable_cpus(out) >= 2:
-            assert number(gil_off[-1]) > number(gil_on[-1])
+            assert number(rows["`-X gil=0`"][-1]) > 1.3
     elif sys.version_info >= (3, 13):
         assert "which is not a free-threaded build" in out
         assert rows["`sys._is_gil_enabled()`"] == ["`True`"]
@@ -147,6 +148,6 @@ def test_every_interpreter_gets_a_row_or_a_note(snippet_output: Output) -> None:
         ), f"{name} has neither a row nor a note"
     assert sum(label.endswith("(builds this site)") for label in rows) == 1
     for label, cells in rows.items():
-        build, speedup = cells[1], number(cells[-1])
+        build, busy = cells[1], number(cells[-1])
         if "with the GIL" in build or "GIL on" in build:
-            assert speedup < 1.5, f"{label}: threads ran pure Python in parallel with the GIL"
+            assert busy < 1.3, f"{label}: threads ran pure Python in parallel with the GIL"

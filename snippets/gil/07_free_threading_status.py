@@ -61,7 +61,8 @@ def gil_on_and_off() -> None:
         threads = measure.Timing(tuple(result["threads"]))
         rows.append(
             [f"`-X gil={setting}`", result["build"], result["workers"], one.cell(),
-             threads.cell(), f"{measure.speedup(one, threads):.2f}x"]
+             threads.cell(), f"{measure.speedup(one, threads):.2f}x",
+             f"{result['threads_cpus_busy']:.2f}"]
         )  # fmt: skip
     print(
         measure.provenance(
@@ -71,7 +72,7 @@ def gil_on_and_off() -> None:
     )
     print()
     headers = ["Started with", "Build", "Threads", "One thread (s)", "Threads (s)",
-               "Speed-up"]  # fmt: skip
+               "Speed-up", "CPUs busy (threads)"]  # fmt: skip
     print(measure.table(headers, rows))
 
 

@@ -105,7 +105,8 @@ def main() -> None:
             label = f"{name} (builds this site)" if real == this else name
             rows.append(
                 [label, f"`{shown(path)}`", result["build"], result["workers"],
-                 one.cell(), threads.cell(), f"{measure.speedup(one, threads):.2f}x"]
+                 one.cell(), threads.cell(), f"{measure.speedup(one, threads):.2f}x",
+                 f"{result['threads_cpus_busy']:.2f}"]
             )  # fmt: skip
             break
         else:
@@ -120,7 +121,7 @@ def main() -> None:
             f"runs.\n"
         )
         headers = ["Interpreter", "Found at", "Build", "Threads", "One thread (s)",
-                   "Threads (s)", "Speed-up"]  # fmt: skip
+                   "Threads (s)", "Speed-up", "CPUs busy (threads)"]  # fmt: skip
         print(measure.table(headers, rows))
     if missing:
         names = ", ".join(name for name, _ in missing)
@@ -132,19 +133,22 @@ def main() -> None:
 
 def summary(results: list[dict]) -> None:
     for gil, what in ((True, "with the GIL"), (False, "without the GIL")):
+        group = [result for result in results if result["gil_enabled"] is gil]
+        if not group:
+            continue
+        busy = [result["threads_cpus_busy"] for result in group]
         speeds = [
             measure.speedup(
-                measure.Timing(tuple(r["sequential"])),
-                measure.Timing(tuple(r["threads"])),
+                measure.Timing(tuple(result["sequential"])),
+                measure.Timing(tuple(result["threads"])),
             )
-            for r in results
-            if r["gil_enabled"] is gil
+            for result in group
         ]
-        if speeds:
-            print(
-                f"\nThe {len(speeds)} interpreter(s) running {what} ran the threads at "
-                f"{min(speeds):.2f} to {max(speeds):.2f} times one thread's speed."
-            )
+        print(
+            f"\nThe {len(group)} interpreter(s) running {what} kept {min(busy):.2f} "
+            f"to {max(busy):.2f} CPUs busy with their threads, which ran at "
+            f"{min(speeds):.2f} to {max(speeds):.2f} times one thread's speed."
+        )
 
 
 if __name__ == "__main__":
