@@ -84,33 +84,46 @@ def shown(path: Path) -> str:
     return "~" + text[len(home) :] if text.startswith(home + os.sep) else text
 
 
+def find_and_run(name: str, seen: dict[str, str]) -> tuple[Path, dict] | str:
+    """Run the benchmark under the first working ``name``; or say why there is none.
+
+    ``seen`` maps the real paths of interpreters already run to their names, so
+    that one interpreter reachable under two names runs once.
+    """
+    errors = []
+    for path in candidates(name):
+        real = os.path.realpath(path)
+        if real in seen:
+            return f"{name} is the same interpreter as {seen[real]}."
+        result = run(path)
+        if isinstance(result, dict):
+            seen[real] = name
+            return path, result
+        errors.append(f"{shown(path)}: {result}")
+    if errors:
+        return f"Found {name} but could not run it: {'; '.join(errors)}."
+    return ""  # not found
+
+
 def main() -> None:
     this = os.path.realpath(this_interpreter()[1])
-    seen: set[str] = set()
-    rows, missing, failed, results = [], [], [], []
+    seen: dict[str, str] = {}
+    rows, results, missing, notes = [], [], [], []
     for name in NAMES:
-        errors = []
-        for path in candidates(name):
-            real = os.path.realpath(path)
-            if real in seen:
-                continue
-            result = run(path)
-            if isinstance(result, str):
-                errors.append(f"{shown(path)}: {result}")
-                continue
-            seen.add(real)
-            results.append(result)
-            one = measure.Timing(tuple(result["sequential"]))
-            threads = measure.Timing(tuple(result["threads"]))
-            label = f"{name} (builds this site)" if real == this else name
-            rows.append(
-                [label, f"`{shown(path)}`", result["build"], result["workers"],
-                 one.cell(), threads.cell(), f"{measure.speedup(one, threads):.2f}x",
-                 f"{result['threads_cpus_busy']:.2f}"]
-            )  # fmt: skip
-            break
-        else:
-            (failed if errors else missing).append((name, errors))
+        found = find_and_run(name, seen)
+        if isinstance(found, str):
+            (notes if found else missing).append(found or name)
+            continue
+        path, result = found
+        results.append(result)
+        one = measure.Timing(tuple(result["sequential"]))
+        threads = measure.Timing(tuple(result["threads"]))
+        label = f"{name} (builds this site)" if os.path.realpath(path) == this else name
+        rows.append(
+            [label, f"`{shown(path)}`", result["build"], result["workers"],
+             one.cell(), threads.cell(), f"{measure.speedup(one, threads):.2f}x",
+             f"{result['threads_cpus_busy']:.2f}"]
+        )  # fmt: skip
 
     if results:
         print(
@@ -124,10 +137,9 @@ def main() -> None:
                    "Threads (s)", "Speed-up", "CPUs busy (threads)"]  # fmt: skip
         print(measure.table(headers, rows))
     if missing:
-        names = ", ".join(name for name, _ in missing)
-        print(f"\nNot found on this machine: {names}.")
-    for name, errors in failed:
-        print(f"\nFound {name} but could not run it: {'; '.join(errors)}.")
+        print(f"\nNot found on this machine: {', '.join(missing)}.")
+    for note in notes:
+        print(f"\n{note}")
     summary(results)
 
 
