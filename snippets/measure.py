@@ -137,6 +137,36 @@ def save_svg(figure: object, filename: str, alt: str) -> str:
     return f"![{alt}]({filename})"
 
 
+def measure_interleaved(
+    funcs: Sequence[Callable[[], object]], *, repeats: int = 5, warmup: int = 1
+) -> list[Timing]:
+    """Like ``measure``, for several functions that are to be compared.
+
+    Each repeat times every function once, in turn, so a change in the machine's
+    load during the run (other programs starting or stopping) affects all of them
+    alike instead of whichever happened to run at the time.
+    """
+    for _ in range(warmup):
+        for func in funcs:
+            func()
+    samples: list[list[float]] = [[] for _ in funcs]
+    for _ in range(repeats):
+        for func, times in zip(funcs, samples, strict=True):
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+    return [Timing(tuple(times)) for times in samples]
+
+
+def speedup(baseline: Timing, contender: Timing) -> float:
+    """How many times as fast ``contender`` ran as ``baseline``, fastest run to fastest.
+
+    Other programs on the machine can only add time to a run, so the fastest
+    repeats are the least disturbed ones, and their ratio is the steadiest.
+    """
+    return baseline.low / contender.low
+
+
 def main() -> None:
     start_method = multiprocessing.get_start_method()
     timing = measure(lambda: sum(i * i for i in range(200_000)), repeats=5)

@@ -1,0 +1,167 @@
+"""The same CPU-bound thread benchmark under every interpreter on the build machine.
+
+Looks for python3.11 to python3.14 and the free-threaded python3.13t and
+python3.14t, first under ``~/.pyenv/versions/*/bin/`` (or ``$PYENV_ROOT``), then
+on ``PATH``; the interpreter running this program counts as found in any case.
+Each one found runs ``03_cpu_bound_threads_vs_processes.py --json`` as its own
+process, one after another so that they never compete for the CPUs, and reports
+its own version, build and timings. A candidate that fails to start (such as a
+pyenv shim for a version that is not selected) is skipped for the next one.
+"""
+
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure
+
+NAMES = [
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "python3.14",
+    "python3.13t",
+    "python3.14t",
+]
+BENCHMARK = Path(__file__).with_name("03_cpu_bound_threads_vs_processes.py")
+
+
+def version_key(path: Path) -> tuple[int, ...]:
+    """Order pyenv installs such as 3.12.1 and 3.12.10 by their numbers."""
+    return tuple(int(part) for part in re.findall(r"\d+", path.parents[1].name))
+
+
+def this_interpreter() -> tuple[str, Path]:
+    """The running interpreter's name (python3.13t, say) and executable.
+
+    In a virtual environment, the executable is the one the environment was made from.
+    """
+    free = "t" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""
+    name = f"python{sys.version_info.major}.{sys.version_info.minor}{free}"
+    return name, Path(getattr(sys, "_base_executable", sys.executable))
+
+
+def candidates(name: str) -> list[Path]:
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    found = sorted((pyenv / "versions").glob(f"*/bin/{name}"), key=version_key)[::-1]
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        path = Path(directory, name)
+        if directory and path.is_file() and os.access(path, os.X_OK):
+            found.append(path)
+    this_name, this_path = this_interpreter()
+    if name == this_name:  # the interpreter running this program is found for sure
+        found.append(this_path)
+    return found
+
+
+def run(path: Path) -> dict | str:
+    """The benchmark's JSON result, or why it could not run."""
+    try:
+        done = subprocess.run(
+            [str(path), str(BENCHMARK), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return repr(error)
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        return lines[-1] if lines else f"exit status {done.returncode}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def shown(path: Path) -> str:
+    home = str(Path.home())
+    text = str(path)
+    return "~" + text[len(home) :] if text.startswith(home + os.sep) else text
+
+
+def find_and_run(name: str, seen: dict[str, str]) -> tuple[Path, dict] | str:
+    """Run the benchmark under the first working ``name``; or say why there is none.
+
+    ``seen`` maps the real paths of interpreters already run to their names, so
+    that one interpreter reachable under two names runs once.
+    """
+    errors = []
+    for path in candidates(name):
+        real = os.path.realpath(path)
+        if real in seen:
+            return f"{name} is the same interpreter as {seen[real]}."
+        result = run(path)
+        if isinstance(result, dict):
+            seen[real] = name
+            return path, result
+        errors.append(f"{shown(path)}: {result}")
+    if errors:
+        return f"Found {name} but could not run it: {'; '.join(errors)}."
+    return ""  # not found
+
+
+def main() -> None:
+    this = os.path.realpath(this_interpreter()[1])
+    seen: dict[str, str] = {}
+    rows, results, missing, notes = [], [], [], []
+    for name in NAMES:
+        found = find_and_run(name, seen)
+        if isinstance(found, str):
+            (notes if found else missing).append(found or name)
+            continue
+        path, result = found
+        results.append(result)
+        one = measure.Timing(tuple(result["sequential"]))
+        threads = measure.Timing(tuple(result["threads"]))
+        label = f"{name} (builds this site)" if os.path.realpath(path) == this else name
+        rows.append(
+            [label, f"`{shown(path)}`", result["build"], result["workers"],
+             one.cell(), threads.cell(), f"{measure.speedup(one, threads):.2f}x",
+             f"{result['threads_cpus_busy']:.2f}"]
+        )  # fmt: skip
+
+    if results:
+        print(
+            f"Each row ran as its own process under the interpreter it names, on "
+            f"{platform.system()} {platform.machine()} with {results[0]['cpus']} "
+            f"usable CPUs; {results[0]['repeats']} repeats after a warm-up run; "
+            f"times as median (min–max) in seconds; speed-ups from the fastest "
+            f"runs.\n"
+        )
+        headers = ["Interpreter", "Found at", "Build", "Threads", "One thread (s)",
+                   "Threads (s)", "Speed-up", "CPUs busy (threads)"]  # fmt: skip
+        print(measure.table(headers, rows))
+    if missing:
+        print(f"\nNot found on this machine: {', '.join(missing)}.")
+    for note in notes:
+        print(f"\n{note}")
+    summary(results)
+
+
+def summary(results: list[dict]) -> None:
+    for gil, what in ((True, "with the GIL"), (False, "without the GIL")):
+        group = [result for result in results if result["gil_enabled"] is gil]
+        if not group:
+            continue
+        busy = [result["threads_cpus_busy"] for result in group]
+        speeds = [
+            measure.speedup(
+                measure.Timing(tuple(result["sequential"])),
+                measure.Timing(tuple(result["threads"])),
+            )
+            for result in group
+        ]
+        print(
+            f"\nThe {len(group)} interpreter(s) running {what} kept {min(busy):.2f} "
+            f"to {max(busy):.2f} CPUs busy with their threads, which ran at "
+            f"{min(speeds):.2f} to {max(speeds):.2f} times one thread's speed."
+        )
+
+
+if __name__ == "__main__":
+    main()
