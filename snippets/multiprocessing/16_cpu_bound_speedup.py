@@ -1,0 +1,168 @@
+"""A CPU-bound job on 1 to 2×CPUs worker processes, against Amdahl's law.
+
+The job counts primes by trial division in many equal slices of numbers. It
+runs once as a plain loop (the baseline), then on pools of 1, 2, ... workers up
+to twice the number of usable CPUs. Each pool is started and warmed up before
+it is timed, so the times are the work plus the cost of moving tasks and
+results, not process start-up.
+
+Amdahl's law says that if a fraction p of the work can run in parallel, n
+workers give a speed-up S(n) = 1 / ((1 - p) + p / n). Rewritten as
+1/S = 1 - p (1 - 1/n), it is a straight line through the origin in
+x = 1 - 1/n, so least squares gives p in closed form:
+p = Σ x (1 - 1/S) / Σ x². The fit uses the runs with at most as many workers
+as usable CPUs; beyond that, n workers still share the same CPUs, so the fitted
+and ideal curves use min(n, CPUs).
+"""
+
+import multiprocessing
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure
+
+START_METHOD = "spawn"
+FIRST = 10_000_001  # odd; slices of equal width well above 10**7 cost about the same
+WIDTH = 500  # numbers per slice
+SLICES = 48  # divisible by 1, 2, 3, 4, 6 and 8 workers
+REPEATS = 3
+
+
+def count_primes(start: int) -> int:
+    """Primes among the odd numbers in [start, start + WIDTH)."""
+    count = 0
+    for n in range(start | 1, start + WIDTH, 2):
+        divisor = 3
+        while divisor * divisor <= n:
+            if n % divisor == 0:
+                break
+            divisor += 2
+        else:
+            count += 1
+    return count
+
+
+def fit_parallel_fraction(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares p for 1/S = 1 - p (1 - 1/n); None if no point has n > 1."""
+    xs = [1 - 1 / n for n, _ in points]
+    ys = [1 / speedup for _, speedup in points]
+    denominator = sum(x * x for x in xs)
+    if denominator == 0:
+        return None
+    return sum(x * (1 - y) for x, y in zip(xs, ys, strict=True)) / denominator
+
+
+def amdahl(p: float, n: int) -> float:
+    return 1 / ((1 - p) + p / n)
+
+
+def plot(workers, measured, ideal, fitted, cpus: int) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    ax.plot(workers, ideal, "k--", label="ideal: min(n, CPUs)")
+    if fitted:
+        ax.plot(workers, fitted, "^:", label="Amdahl's law, fitted p")
+    ax.plot(workers, measured, "o-", label="measured (median)")
+    ax.axvline(cpus, color="grey", linewidth=1)
+    ax.annotate(
+        f"{cpus} usable CPUs",
+        (cpus, 0),
+        xytext=(4, 6),
+        textcoords="offset points",
+        color="dimgrey",
+    )
+    ax.set_title("CPU-bound work: speed-up against the number of workers")
+    ax.set_xlabel("worker processes (n)")
+    ax.set_ylabel("speed-up over the plain loop")
+    ax.set_xticks(workers)
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return measure.save_svg(
+        fig,
+        "speedup.svg",
+        "Speed-up against number of worker processes: measured points, the ideal "
+        "line that rises up to the CPU count and then stays flat, and the fitted "
+        "Amdahl curve.",
+    )
+
+
+def main() -> None:
+    cpus = measure.usable_cpus()
+    workers = list(range(1, 2 * cpus + 1))
+    slices = [FIRST + i * WIDTH for i in range(SLICES)]
+    expected = [count_primes(start) for start in slices]
+    ctx = multiprocessing.get_context(START_METHOD)
+
+    def plain_loop() -> None:
+        assert [count_primes(start) for start in slices] == expected
+
+    baseline = measure.measure(plain_loop, repeats=REPEATS)
+    timings = {}
+    for n in workers:
+        with ctx.Pool(n) as pool:
+
+            def on_pool(pool=pool) -> None:
+                assert pool.map(count_primes, slices, chunksize=1) == expected
+
+            timings[n] = measure.measure(on_pool, repeats=REPEATS)
+
+    speedups = {n: baseline.median / timings[n].median for n in workers}
+    p = fit_parallel_fraction([(n, speedups[n]) for n in workers if n <= cpus])
+    ideal = [float(min(n, cpus)) for n in workers]
+    fitted = [amdahl(p, min(n, cpus)) for n in workers] if p is not None else []
+
+    rows = [["plain loop (baseline)", baseline.cell(3), "1.00", "1.00", "1.00"]]
+    for i, n in enumerate(workers):
+        rows.append(
+            [
+                f"{n} worker{'s' if n > 1 else ''}",
+                timings[n].cell(3),
+                f"{speedups[n]:.2f}",
+                f"{ideal[i]:.2f}",
+                f"{fitted[i]:.2f}" if fitted else "–",
+            ]
+        )
+    print(
+        measure.provenance(
+            repeats=REPEATS,
+            statistic="median (min–max) seconds; speed-ups from the medians",
+            start_method=START_METHOD,
+        )
+    )
+    print()
+    print(
+        measure.table(
+            ["Run", "Seconds", "Speed-up", "Ideal", "Amdahl fit"],
+            rows,
+            caption=f"Counting primes in {SLICES} slices of {WIDTH} numbers "
+            f"from {FIRST:,}; every run gave the same counts.",
+        )
+    )
+    print()
+    if p is None:
+        print("With one usable CPU there is nothing to fit: every n is n = 1.")
+    else:
+        cap = f"{1 / (1 - p):.1f}" if p < 1 else "unbounded"
+        print(
+            f"Fitted parallel fraction: p = {p:.3f} (least squares over 1 to {cpus} "
+            f"workers). With that p, Amdahl's law caps the speed-up at 1 / (1 - p) = "
+            f"{cap}, however many CPUs there are."
+        )
+    at_cpus = speedups[cpus]
+    beyond = max((speedups[n] for n in workers if n > cpus), default=at_cpus)
+    print(
+        f"Best speed-up with more workers than CPUs: {beyond:.2f}, against "
+        f"{at_cpus:.2f} with {cpus} worker(s), one per usable CPU."
+    )
+    print()
+    print(plot(workers, [speedups[n] for n in workers], ideal, fitted, cpus))
+
+
+if __name__ == "__main__":
+    main()
