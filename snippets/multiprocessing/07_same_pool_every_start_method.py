@@ -4,8 +4,8 @@
 made from it, without changing the program-wide default. The job is the same
 each time and must give the same results. What differs is how the workers came
 to be: a forked worker is a copy of this process (it sees the change ``main()``
-made to a module global), a spawned or forkserver worker is a fresh interpreter
-that imported this module (it sees the global's initial value), and a
+made to a module global); a spawned or forkserver worker is not a copy, and
+imported this module afresh (it sees the global's initial value); and a
 forkserver worker is a child of the fork server, not of this process.
 
 Run with method names as arguments (``python 07_same_pool_every_start_method.py
