@@ -1,10 +1,12 @@
 """A CPU-bound job on 1 to 2×CPUs worker processes, against Amdahl's law.
 
 The job counts primes by trial division in many equal slices of numbers. It
-runs once as a plain loop (the baseline), then on pools of 1, 2, ... workers up
-to twice the number of usable CPUs. Each pool is started and warmed up before
-it is timed, so the times are the work plus the cost of moving tasks and
-results, not process start-up.
+runs as a plain loop (the baseline) and on pools of 1, 2, ... workers up to
+twice the number of usable CPUs. All pools are started before any timing, so
+the times are the work plus the cost of moving tasks and results, not process
+start-up. The runs are interleaved: each round runs the baseline and then every
+pool once, so a machine that gets busier or quieter during the program affects
+all of them alike. The first round is the warm-up.
 
 Amdahl's law says that if a fraction p of the work can run in parallel, n
 workers give a speed-up S(n) = 1 / ((1 - p) + p / n). Rewritten as
@@ -15,8 +17,10 @@ as usable CPUs; beyond that, n workers still share the same CPUs, so the fitted
 and ideal curves use min(n, CPUs).
 """
 
+import contextlib
 import multiprocessing
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -25,7 +29,7 @@ import measure
 START_METHOD = "spawn"
 FIRST = 10_000_001  # odd; slices of equal width well above 10**7 cost about the same
 WIDTH = 500  # numbers per slice
-SLICES = 48  # divisible by 1, 2, 3, 4, 6 and 8 workers
+SLICES = 72  # divisible by 1, 2, 3, 4, 6 and 8 workers
 REPEATS = 3
 
 
@@ -102,15 +106,22 @@ def main() -> None:
     def plain_loop() -> None:
         assert [count_primes(start) for start in slices] == expected
 
-    baseline = measure.measure(plain_loop, repeats=REPEATS)
-    timings = {}
-    for n in workers:
-        with ctx.Pool(n) as pool:
+    with contextlib.ExitStack() as stack:
+        pools = {n: stack.enter_context(ctx.Pool(n)) for n in workers}
 
-            def on_pool(pool=pool) -> None:
-                assert pool.map(count_primes, slices, chunksize=1) == expected
+        def on_pool(n: int) -> None:
+            assert pools[n].map(count_primes, slices, chunksize=1) == expected
 
-            timings[n] = measure.measure(on_pool, repeats=REPEATS)
+        runs = {0: plain_loop} | {n: lambda n=n: on_pool(n) for n in workers}
+        samples: dict[int, list[float]] = {key: [] for key in runs}
+        for round_number in range(1 + REPEATS):  # round 0 is the warm-up
+            for key, run in runs.items():
+                start = time.perf_counter()
+                run()
+                if round_number:
+                    samples[key].append(time.perf_counter() - start)
+    baseline = measure.Timing(tuple(samples[0]))
+    timings = {n: measure.Timing(tuple(samples[n])) for n in workers}
 
     speedups = {n: baseline.median / timings[n].median for n in workers}
     p = fit_parallel_fraction([(n, speedups[n]) for n in workers if n <= cpus])
@@ -131,7 +142,8 @@ def main() -> None:
     print(
         measure.provenance(
             repeats=REPEATS,
-            statistic="median (min–max) seconds; speed-ups from the medians",
+            statistic="median (min–max) seconds, runs interleaved; "
+            "speed-ups from the medians",
             start_method=START_METHOD,
         )
     )
@@ -148,12 +160,26 @@ def main() -> None:
     if p is None:
         print("With one usable CPU there is nothing to fit: every n is n = 1.")
     else:
-        cap = f"{1 / (1 - p):.1f}" if p < 1 else "unbounded"
         print(
             f"Fitted parallel fraction: p = {p:.3f} (least squares over 1 to {cpus} "
-            f"workers). With that p, Amdahl's law caps the speed-up at 1 / (1 - p) = "
-            f"{cap}, however many CPUs there are."
+            "workers)."
         )
+        if p <= 0:
+            print(
+                "p ≤ 0: the pools ran no faster than the plain loop, so nothing ran "
+                "in parallel here (the CPUs were busy with other work, or moving "
+                "tasks cost as much as the work)."
+            )
+        elif p < 1:
+            print(
+                "With that p, Amdahl's law caps the speed-up at 1 / (1 - p) = "
+                f"{1 / (1 - p):.1f}, however many CPUs there are."
+            )
+        else:
+            print(
+                "p ≥ 1: these runs showed no serial part at all (a speed-up at or "
+                "above the ideal, within the noise), so Amdahl's law sets no cap."
+            )
     at_cpus = speedups[cpus]
     beyond = max((speedups[n] for n in workers if n > cpus), default=at_cpus)
     print(
