@@ -329,9 +329,14 @@ def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
     for n in workers:
         fitted = first_number(rows[f"{n} worker{'s' if n > 1 else ''}"][3])
         assert abs(fitted - 1 / ((1 - printed) + printed / min(n, cpus))) < 0.02
-    # Processes do run in parallel: one worker per CPU beats one worker. Only the
-    # direction is asserted; a busy machine can flatten the size of the gain.
-    assert speedups[cpus] > 1.1 * speedups[1]
+
+    # Processes do run in parallel: one worker per CPU beats one worker. Compared
+    # on each row's fastest run, which other programs on a shared machine can only
+    # slow down, so the medians' noise does not decide it.
+    def fastest(name: str) -> float:
+        return float(re.search(r"\((\d+\.\d+)–", rows[name][0])[1])
+
+    assert fastest("1 worker") > 1.3 * fastest(f"{cpus} workers")
     sizes = embedded_svg_sizes(out)
     assert len(sizes) == 1 and sizes[0] < 60_000
 
