@@ -330,15 +330,19 @@ def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
         fitted = first_number(rows[f"{n} worker{'s' if n > 1 else ''}"][3])
         assert abs(fitted - 1 / ((1 - printed) + printed / min(n, cpus))) < 0.02
 
-    # Processes do run in parallel: one worker per CPU beats one worker. Compared
-    # on each row's fastest run, which other programs on a shared machine can only
-    # slow down, so the medians' noise does not decide it.
+    sizes = embedded_svg_sizes(out)
+    assert len(sizes) == 1 and sizes[0] < 60_000
+    # Processes do run in parallel: one worker per CPU beats one worker, compared
+    # on each row's fastest run. Unless other programs took the CPUs meanwhile:
+    # the snippet reports their share, and then there is nothing to compare.
+    others = re.search(r"other programs used (\d+)% of the machine's CPU time", out)
+    if others and int(others[1]) > 25:
+        pytest.skip(f"other programs used {others[1]}% of the CPU time during the run")
+
     def fastest(name: str) -> float:
         return float(re.search(r"\((\d+\.\d+)–", rows[name][0])[1])
 
     assert fastest("1 worker") > 1.3 * fastest(f"{cpus} workers")
-    sizes = embedded_svg_sizes(out)
-    assert len(sizes) == 1 and sizes[0] < 60_000
 
 
 def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:

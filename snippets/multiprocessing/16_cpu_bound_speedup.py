@@ -6,7 +6,9 @@ twice the number of usable CPUs. All pools are started before any timing, so
 the times are the work plus the cost of moving tasks and results, not process
 start-up. The runs are interleaved: each round runs the baseline and then every
 pool once, so a machine that gets busier or quieter during the program affects
-all of them alike. The first round is the warm-up.
+all of them alike. The first round is the warm-up. Other programs can still
+take CPU time from the pools, so the program also reports how much of the
+machine's CPU time they used while it ran (Linux only).
 
 Amdahl's law says that if a fraction p of the work can run in parallel, n
 workers give a speed-up S(n) = 1 / ((1 - p) + p / n). Rewritten as
@@ -19,6 +21,7 @@ and ideal curves use min(n, CPUs).
 
 import contextlib
 import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
@@ -59,6 +62,46 @@ def fit_parallel_fraction(points: list[tuple[int, float]]) -> float | None:
 
 def amdahl(p: float, n: int) -> float:
     return 1 / ((1 - p) + p / n)
+
+
+def busy_cpu_seconds() -> float | None:
+    """CPU time every program on the machine has used so far (Linux /proc/stat)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot() -> tuple[float | None, float, float]:
+    """CPU seconds of the machine and of this program (with its ended children),
+    and the wall clock."""
+    times = os.times()
+    own = times.user + times.system + times.children_user + times.children_system
+    return busy_cpu_seconds(), own, time.perf_counter()
+
+
+def share_used_by_others(before, after) -> float | None:
+    """Fraction of all the machine's CPU time used by other programs in between."""
+    (machine0, own0, wall0), (machine1, own1, wall1) = before, after
+    if machine0 is None or machine1 is None:
+        return None
+    others = (machine1 - machine0) - (own1 - own0)
+    return max(0.0, others) / ((wall1 - wall0) * (os.cpu_count() or 1))
+
+
+def timed_rounds(runs: dict, repeats: int) -> dict:
+    """Run every function once per round; round 0 is the untimed warm-up."""
+    samples = {key: [] for key in runs}
+    for round_number in range(1 + repeats):
+        for key, run in runs.items():
+            start = time.perf_counter()
+            run()
+            if round_number:
+                samples[key].append(time.perf_counter() - start)
+    return {key: measure.Timing(tuple(values)) for key, values in samples.items()}
 
 
 def plot(workers, measured, ideal, fitted, cpus: int) -> str:
@@ -106,6 +149,7 @@ def main() -> None:
     def plain_loop() -> None:
         assert [count_primes(start) for start in slices] == expected
 
+    before = cpu_snapshot()
     with contextlib.ExitStack() as stack:
         pools = {n: stack.enter_context(ctx.Pool(n)) for n in workers}
 
@@ -113,15 +157,10 @@ def main() -> None:
             assert pools[n].map(count_primes, slices, chunksize=1) == expected
 
         runs = {0: plain_loop} | {n: lambda n=n: on_pool(n) for n in workers}
-        samples: dict[int, list[float]] = {key: [] for key in runs}
-        for round_number in range(1 + REPEATS):  # round 0 is the warm-up
-            for key, run in runs.items():
-                start = time.perf_counter()
-                run()
-                if round_number:
-                    samples[key].append(time.perf_counter() - start)
-    baseline = measure.Timing(tuple(samples[0]))
-    timings = {n: measure.Timing(tuple(samples[n])) for n in workers}
+        timings = timed_rounds(runs, REPEATS)
+    # Leaving the with-block ended and reaped every worker: their CPU time counts.
+    others = share_used_by_others(before, cpu_snapshot())
+    baseline = timings.pop(0)
 
     speedups = {n: baseline.median / timings[n].median for n in workers}
     p = fit_parallel_fraction([(n, speedups[n]) for n in workers if n <= cpus])
@@ -180,6 +219,11 @@ def main() -> None:
                 "p ≥ 1: these runs showed no serial part at all (a speed-up at or "
                 "above the ideal, within the noise), so Amdahl's law sets no cap."
             )
+    if others is not None:
+        print(
+            f"While this ran, other programs used {others:.0%} of the machine's CPU "
+            "time (from /proc/stat); what they used, the pools could not."
+        )
     at_cpus = speedups[cpus]
     beyond = max((speedups[n] for n in workers if n > cpus), default=at_cpus)
     print(
