@@ -31,7 +31,10 @@ def test_the_test_build_runs_every_snippet_fresh(site_build: Build) -> None:
 def test_pages_show_code_and_output_tabs(site_build: Build) -> None:
     for fence in snippet_fences():
         page = fence.page.removeprefix("docs/").removesuffix(".md")
-        html_path = site_build.site / ("index.html" if page == "index" else f"{page}/index.html")
+        # MkDocs writes docs/x.md to x/index.html, and docs/x/index.md (a section's
+        # own page) to x/index.html as well.
+        page = "" if page == "index" else page.removesuffix("/index")
+        html_path = site_build.site / page / "index.html"
         html = html_path.read_text(encoding="utf-8")
         if fence.options.get("show") != "output":
             assert f'<span class="filename">{fence.path}</span>' in html, (

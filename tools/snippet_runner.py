@@ -225,6 +225,10 @@ def _kill_group(pgid: int, grace: float = 1.0) -> bool:
         if time.monotonic() >= deadline:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pgid, signal.SIGKILL)
+            # SIGKILL is delivered asynchronously: return only once the group is gone.
+            gone_by = time.monotonic() + 5
+            while _group_alive(pgid) and time.monotonic() < gone_by:
+                time.sleep(0.02)
             return True
         time.sleep(0.05)
     return False

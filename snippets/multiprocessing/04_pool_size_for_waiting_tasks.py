@@ -1,0 +1,86 @@
+"""Ten tasks that only wait: what the pool size and the kind of worker cost.
+
+Each task sleeps (standing in for a network or disk wait, which, like
+``time.sleep``, releases the GIL). ``Pool()`` starts one worker per usable CPU,
+so the ten waits run in rounds of that many. ``Pool(10)`` runs them in one round
+but pays for starting ten processes. Ten threads wait in one round too, and cost
+almost nothing to start: for waiting, processes add only start-up and pickling.
+Every timing includes creating and closing the pool, as a program would.
+"""
+
+import math
+import multiprocessing
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure
+
+TASKS = 10
+WAIT = 0.05  # seconds each task waits
+# Linux's default from Python 3.14 where the platform has it; spawn elsewhere.
+START_METHOD = (
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+)
+REPEATS = 3
+
+
+def wait_for_io(task: int) -> int:
+    time.sleep(WAIT)
+    return task
+
+
+def sequential() -> list[int]:
+    return [wait_for_io(task) for task in range(TASKS)]
+
+
+def process_pool(workers: int | None) -> list[int]:
+    ctx = multiprocessing.get_context(START_METHOD)
+    with ctx.Pool(workers) as pool:
+        # chunksize=1: one task per message, so no worker is handed a batch
+        return pool.map(wait_for_io, range(TASKS), chunksize=1)
+
+
+def thread_pool(workers: int) -> list[int]:
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(wait_for_io, range(TASKS)))
+
+
+def main() -> None:
+    cpus = measure.usable_cpus()
+    default_workers = (
+        cpus if sys.version_info >= (3, 13) else multiprocessing.cpu_count()
+    )
+    runs = [
+        ("one after another", 1, sequential),
+        ("Pool() (default size)", default_workers, lambda: process_pool(None)),
+        (f"Pool({TASKS})", TASKS, lambda: process_pool(TASKS)),
+        (f"ThreadPoolExecutor({TASKS})", TASKS, lambda: thread_pool(TASKS)),
+    ]
+    rows = []
+    for name, workers, run in runs:
+        assert run() == list(range(TASKS))  # also the warm-up
+        timing = measure.measure(run, repeats=REPEATS, warmup=0)
+        rounds = math.ceil(TASKS / workers)
+        rows.append([name, workers, rounds, f"{rounds * WAIT:.2f}", timing.cell(2)])
+    print(
+        measure.provenance(
+            repeats=REPEATS,
+            statistic="median (min–max) seconds",
+            start_method=START_METHOD,
+        )
+    )
+    print()
+    print(
+        measure.table(
+            ["How", "Workers", "Rounds", "Waiting alone (s)", "Measured (s)"],
+            rows,
+            caption=f"{TASKS} tasks, each waits {WAIT} s. Rounds = ⌈tasks ÷ workers⌉.",
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""chunksize: how many small tasks travel to a worker in one message.
+
+Every message between the main process and a worker costs a pickle, a pipe
+write and a wake-up. With thousands of small tasks, sending them one by one
+(``chunksize=1``) can cost more than the work itself; batching them amortises
+that cost. ``Pool.map`` picks a chunksize when given none; ``imap_unordered``
+and ``ProcessPoolExecutor.map`` default to 1. All runs use one started pool of
+as many workers as usable CPUs, and the same tasks; the sequential loop is the
+baseline.
+"""
+
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure
+
+START_METHOD = "spawn"
+TASKS = 2000
+REPEATS = 3
+
+
+def small_task(n: int) -> int:
+    return sum(i * i for i in range(n % 7, n % 7 + 700))  # some tens of µs
+
+
+def main() -> None:
+    workers = measure.usable_cpus()
+    items = range(TASKS)
+    expected = [small_task(n) for n in items]
+    ctx = multiprocessing.get_context(START_METHOD)
+
+    def check(results) -> None:
+        assert sorted(results) == sorted(expected)
+
+    runs = [("sequential loop", "–", lambda: check([small_task(n) for n in items]))]
+    with ctx.Pool(workers) as pool, ProcessPoolExecutor(workers, mp_context=ctx) as ex:
+        for chunksize in (1, 10):
+            runs.append(
+                (
+                    "Pool.map",
+                    str(chunksize),
+                    lambda c=chunksize: check(pool.map(small_task, items, chunksize=c)),
+                )
+            )
+        runs += [
+            ("Pool.map", "default", lambda: check(pool.map(small_task, items))),
+            (
+                "Pool.imap_unordered",
+                "default (1)",
+                lambda: check(list(pool.imap_unordered(small_task, items))),
+            ),
+            (
+                "ProcessPoolExecutor.map",
+                "default (1)",
+                lambda: check(list(ex.map(small_task, items))),
+            ),
+            (
+                "ProcessPoolExecutor.map",
+                "100",
+                lambda: check(list(ex.map(small_task, items, chunksize=100))),
+            ),
+        ]
+        rows = []
+        baseline = None
+        for name, chunksize, run in runs:
+            timing = measure.measure(run, repeats=REPEATS)
+            baseline = baseline or timing.median
+            rows.append(
+                [name, chunksize, timing.cell(3), f"{baseline / timing.median:.2f}"]
+            )
+    print(
+        measure.provenance(
+            repeats=REPEATS,
+            statistic="median (min–max) seconds",
+            start_method=START_METHOD,
+        )
+    )
+    print()
+    print(
+        measure.table(
+            ["How", "chunksize", "Seconds", "Speed-up vs sequential"],
+            rows,
+            caption=f"{TASKS} small tasks, {workers} worker processes.",
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

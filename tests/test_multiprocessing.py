@@ -1,0 +1,357 @@
+"""The Processes chapter's claims, checked against its snippets' real output."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import math
+import multiprocessing
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import DOCS, ROOT
+
+Output = Callable[[str], str]
+SNIPPETS = "snippets/multiprocessing"
+POOL_EXAMPLE = f"{SNIPPETS}/07_same_pool_every_start_method.py"
+
+
+def table_rows(out: str) -> list[list[str]]:
+    """The body rows of the printed Markdown table, as lists of cells."""
+    rows = [line for line in out.splitlines() if line.startswith("|")]
+    assert len(rows) > 2, f"no table in:\n{out}"
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def table(out: str) -> dict[str, list[str]]:
+    """The printed Markdown table as {first cell: the other cells}."""
+    return {row[0]: row[1:] for row in table_rows(out)}
+
+
+def first_number(cell: str) -> float:
+    """The median of a ``median (min–max)`` cell, or a plain number."""
+    return float(re.search(r"-?\d[\d,]*(?:\.\d+)?", cell)[0].replace(",", ""))
+
+
+def usable_cpus(out: str) -> int:
+    return int(re.search(r"(\d+) usable CPUs", out)[1])
+
+
+def machine_cpus(out: str) -> int:
+    return int(re.search(r"os\.cpu_count\(\) ?= ?(\d+)", out)[1])
+
+
+def default_pool_size(out: str) -> int:
+    """What Pool() without a size starts on this interpreter (3.13 changed it)."""
+    return usable_cpus(out) if sys.version_info >= (3, 13) else machine_cpus(out)
+
+
+def embedded_svg_sizes(out: str) -> list[int]:
+    """Bytes of each SVG the runner embedded as a base64 data URI."""
+    return [len(m) * 3 // 4 for m in re.findall(r"data:image/svg\+xml;base64,([^)]+)", out)]
+
+
+def start_methods_named_on_the_page() -> list[str]:
+    page = (DOCS / "multiprocessing" / "start-methods.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| `(\w+)` \|", page, re.M)
+
+
+# --- Processes (index.md) ---------------------------------------------------------------
+
+
+def test_process_results_come_back_and_errors_become_exit_codes(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/01_process_start_join.py")
+    parent = int(re.search(r"parent: pid=(\d+)", out)[1])
+    sums = dict(re.findall(r"sum of squares below (\d+) = (\d+)", out))
+    assert sums == {str(n): str(sum(i * i for i in range(n))) for n in (10, 100, 1000)}
+    pids = {int(p) for p in re.findall(r"worker-\d+: pid=(\d+)", out)}
+    assert len(pids) == 3 and parent not in pids
+    assert "exit codes: [0, 0, 0]" in out
+    assert "ValueError: this child fails on purpose" in out
+    assert "failing-child exit code: 1" in out
+
+
+def test_map_keeps_order_imap_unordered_does_not_and_errors_travel(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/02_pools_and_executor.py")
+    assert "tasks [0, 1, 2, 3]" in out
+    unordered = [int(n) for n in re.findall(r"^  task (\d) \(sleeps", out, re.M)]
+    assert sorted(unordered) == [0, 1, 2, 3]
+    assert unordered != [0, 1, 2, 3], "the page says imap_unordered yields out of order"
+    assert len(re.findall(r"task \d: done in worker pid", out)) == 4
+    assert "task -1: ValueError: no task -1" in out
+    assert "attached: _RemoteTraceback" in out
+
+
+def test_default_pool_size_follows_the_version(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/03_cpu_counts_and_pool_size.py")
+    started = [int(n) for n in re.findall(r"Pool\(\) started (\d+) worker", out)]
+    machine = int(re.search(r"os\.cpu_count\(\)=(\d+)", out)[1])
+    usable = int(re.search(r"unrestricted: .*sched_getaffinity\(0\)\)=(\d+)", out)[1])
+    assert started[0] == (usable if sys.version_info >= (3, 13) else machine)
+    if len(started) == 2:  # the run restricted to one CPU
+        assert re.search(r"^affinity \{\d+\}: .*sched_getaffinity\(0\)\)=1$", out, re.M)
+        assert started[1] == (1 if sys.version_info >= (3, 13) else machine)
+
+
+def test_waiting_tasks_run_in_rounds_and_threads_wait_once(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/04_pool_size_for_waiting_tasks.py")
+    assert out.startswith("Measured on")
+    rows = table(out)
+    for name, (workers, rounds, alone, measured) in rows.items():
+        assert int(rounds) == math.ceil(10 / int(workers)), name
+        # A task cannot finish before its wait is over: this is a lower bound.
+        assert first_number(measured) >= 0.9 * float(alone), name
+    assert int(rows["Pool() (default size)"][0]) == default_pool_size(out)
+    sequential = first_number(rows["one after another"][3])
+    threads = first_number(rows["ThreadPoolExecutor(10)"][3])
+    default_pool = first_number(rows["Pool() (default size)"][3])
+    assert sequential / threads > 3  # ten waits against one
+    assert default_pool > threads
+
+
+def test_missing_main_guard_fails_in_the_child(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/05_why_the_main_guard.py")
+    without, _, with_guard = out.partition("$ python with_guard.py")
+    assert "(exit status 0)" in without and "child's exit code is 1" in without
+    assert "RuntimeError" in without and "bootstrapping phase" in without
+    assert "hello from the child" not in without
+    assert "hello from the child" in with_guard and "child's exit code is 0" in with_guard
+    for part in (without, with_guard):  # the top level runs in both processes
+        assert "top level runs in MainProcess" in part
+        assert "top level runs in SpawnProcess-1" in part
+
+
+def test_queue_listener_writes_every_record_once(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/06_logging_from_processes.py")
+    lines = out.split("--- logs/jobs.log ---\n", 1)[1].splitlines()
+    parsed = [re.fullmatch(r"(\S+) +pid=(\d+) +(main|jobs): (.+)", line) for line in lines]
+    assert all(parsed), lines
+    jobs = [m for m in parsed if m[3] == "jobs"]
+    assert sorted(m[4].split(":")[0] for m in jobs) == sorted(
+        f"job {n} {what}" for n in range(6) for what in ("started", "finished")
+    )
+    assert len({m[2] for m in jobs}) >= 2, "records from several workers"
+    assert [m[3] for m in parsed].count("main") == 2
+    assert parsed[-1][4].startswith("all jobs done")
+
+
+# --- Start methods ----------------------------------------------------------------------
+
+
+def pool_example_reports(out: str) -> dict[str, dict[str, str]]:
+    reports = {}
+    for block in re.finditer(
+        r"^(\w+):\n  results: (.+)\n  the workers saw SETTING = (.+)\n"
+        r"  the workers' parent: (.+)$",
+        out,
+        re.M,
+    ):
+        reports[block[1]] = {"results": block[2], "setting": block[3], "parent": block[4]}
+    return reports
+
+
+def check_birth(method: str, report: dict[str, str]) -> None:
+    inherited = report["setting"] == "'changed by main()'"
+    assert inherited == (method == "fork"), (method, report)
+    assert (report["parent"] == "this process") == (method != "forkserver"), (method, report)
+
+
+def test_pool_example_gives_the_same_results_under_every_method(
+    snippet_output: Output,
+) -> None:
+    reports = pool_example_reports(snippet_output(POOL_EXAMPLE))
+    assert set(reports) == set(multiprocessing.get_all_start_methods())
+    assert len({report["results"] for report in reports.values()}) == 1
+    for method, report in reports.items():
+        check_birth(method, report)
+
+
+@pytest.mark.parametrize("method", start_methods_named_on_the_page())
+def test_each_start_method_on_the_page_runs_the_pool_example(
+    method: str, snippet_output: Output, tmp_path: Path
+) -> None:
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available on {sys.platform}")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / POOL_EXAMPLE), method],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    reports = pool_example_reports(run.stdout)
+    assert list(reports) == [method], run.stdout
+    check_birth(method, reports[method])
+    build = pool_example_reports(snippet_output(POOL_EXAMPLE))
+    assert {reports[method]["results"]} == {r["results"] for r in build.values()}
+
+
+def test_the_page_names_all_three_start_methods() -> None:
+    assert start_methods_named_on_the_page() == ["fork", "spawn", "forkserver"]
+
+
+def test_fork_starts_fastest_and_threads_faster_still(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/08_start_and_join_cost.py")
+    assert out.startswith("Measured on")
+    rows = {name.split()[0]: cells for name, cells in table(out).items()}
+    later = {name: first_number(cells[1]) for name, cells in rows.items()}
+    assert later["thread"] < later["fork"] < later["spawn"] / 2
+    if "forkserver" in rows:  # the first start also starts the server
+        assert first_number(rows["forkserver"][0]) > later["forkserver"]
+
+
+def test_only_fork_accepts_unpicklable_process_targets(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/09_what_cannot_be_pickled.py")
+    sections = dict(re.findall(r"^(\w+):\n((?:  .*\n?)+)", out, re.M))
+    assert set(sections) == set(multiprocessing.get_all_start_methods())
+    for method, text in sections.items():
+        results = dict(re.findall(r"^  ((?:Process|Pool\.map)\(.+?\)): (.+)$", text, re.M))
+        for name in ("a lambda", "a nested function"):
+            # The wording changes between versions; the <locals> qualname does not.
+            assert "<locals>" in results[f"Pool.map({name})"]
+            process = results[f"Process(target={name})"]
+            if method == "fork":
+                assert process == "ran, exit code 0"
+            else:
+                assert "<locals>" in process
+        assert results["Process(target=a module-level function)"] == "ran, exit code 0"
+        assert results["Pool.map(a module-level function)"] == "ran, returned [2]"
+
+
+def test_fork_with_threads_warns_from_3_12(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/10_fork_with_threads_warning.py")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        assert "no fork start method" in out
+        return
+    assert "threads running: 2" in out
+    assert "fork, default warning filters: 0 warning(s)" in out
+    assert "spawn, all warnings shown: 0 warning(s)" in out
+    if sys.version_info >= (3, 12):
+        assert "fork, all warnings shown: 1 warning(s)" in out
+        assert "DeprecationWarning: This process" in out
+        assert "emitted a DeprecationWarning" in out
+    else:
+        assert "fork, all warnings shown: 0 warning(s)" in out
+        assert "did not emit a DeprecationWarning" in out
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux only")
+def test_reading_objects_copies_a_forked_childs_pages(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/11_child_memory_per_start_method.py")
+    rows = table(out)
+    items, rss, private, private_after = rows["fork"]
+    assert items == "1,000,000"
+    # Shared copy-on-write at first; the million int objects take ~30 MiB, most of
+    # which must turn private once their reference counts have been written.
+    assert float(private) < 0.25 * float(rss)
+    assert float(private_after) - float(private) > 15
+    for method in ("spawn", "forkserver"):
+        if method in rows:
+            assert rows[method][0] == "0"
+            assert float(rows[method][1]) < float(rss)
+
+
+# --- Moving data ------------------------------------------------------------------------
+
+
+def test_argument_size_cost_grows_with_the_size(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/12_argument_size_cost.py")
+    assert out.startswith("Measured on")
+    rows = table(out)
+    assert list(rows) == ["1 KB", "10 KB", "100 KB", "1 MB", "10 MB", "100 MB"]
+    direct, pickled, pool, _rate = (first_number(c) for c in rows["100 MB"])
+    small_pool = first_number(rows["1 KB"][2])
+    assert pool > 100 * small_pool
+    assert pool > 0.9 * pickled  # the round trip pickles and unpickles too
+    assert direct < 1000  # µs: a direct call copies nothing, whatever the size
+    sizes = embedded_svg_sizes(out)
+    assert len(sizes) == 1 and sizes[0] < 60_000
+
+
+def test_batching_small_tasks_pays(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/13_chunksize.py")
+    # The first column repeats (one row per chunksize): key on the first two.
+    seconds = {f"{how} / {chunks}": first_number(cell) for how, chunks, cell, _ in table_rows(out)}
+    assert seconds["Pool.map / 1"] > 1.3 * seconds["Pool.map / default"]
+    assert (
+        seconds["ProcessPoolExecutor.map / default (1)"]
+        > 1.3 * seconds["ProcessPoolExecutor.map / 100"]
+    )
+
+
+def test_shared_memory_avoids_the_copy(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/14_shared_memory.py")
+    rows = {name: first_number(cells[0]) for name, cells in table(out).items()}
+    assert (
+        rows["pool, quarters sent as arguments"] > 1.5 * rows["pool, workers read the shared block"]
+    )
+
+
+def test_manager_calls_cost_a_round_trip(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/15_manager_cost.py")
+    rows = {name: first_number(cells[0]) for name, cells in table(out).items()}
+    plain, value = rows["plain list: append"], rows["Value: += 1 under its lock"]
+    proxy = rows["Manager list: append"]
+    assert proxy > 10 * plain and proxy > value
+    assert rows["Manager list: one extend() of all items"] < proxy / 5
+    assert "Value = 400, Manager list length = 400 (expected 400 for both)" in out
+
+
+# --- Scaling ----------------------------------------------------------------------------
+
+
+def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/16_cpu_bound_speedup.py")
+    cpus = usable_cpus(out)
+    rows = table(out)
+    workers = [int(name.split()[0]) for name in rows if name[0].isdigit()]
+    assert workers == list(range(1, 2 * cpus + 1))
+    speedups = {n: first_number(rows[f"{n} worker{'s' if n > 1 else ''}"][1]) for n in workers}
+    for n in workers:
+        cells = rows[f"{n} worker{'s' if n > 1 else ''}"]
+        assert first_number(cells[2]) == min(n, cpus)  # ideal
+    if cpus < 2:
+        assert "nothing to fit" in out
+        return
+    # Recompute p from the printed speed-ups with the page's closed form.
+    xs = [1 - 1 / n for n in workers if n <= cpus]
+    ys = [1 / speedups[n] for n in workers if n <= cpus]
+    p = sum(x * (1 - y) for x, y in zip(xs, ys, strict=True)) / sum(x * x for x in xs)
+    printed = float(re.search(r"p = (-?\d+\.\d+)", out)[1])
+    assert abs(p - printed) < 0.02
+    for n in workers:
+        fitted = first_number(rows[f"{n} worker{'s' if n > 1 else ''}"][3])
+        assert abs(fitted - 1 / ((1 - printed) + printed / min(n, cpus))) < 0.02
+
+    sizes = embedded_svg_sizes(out)
+    assert len(sizes) == 1 and sizes[0] < 60_000
+    # Processes do run in parallel: one worker per CPU beats one worker, compared
+    # on each row's fastest run. Unless other programs took the CPUs meanwhile:
+    # the snippet reports their share, and then there is nothing to compare.
+    others = re.search(r"other programs used (\d+)% of the machine's CPU time", out)
+    if others and int(others[1]) > 25:
+        pytest.skip(f"other programs used {others[1]}% of the CPU time during the run")
+
+    def fastest(name: str) -> float:
+        return float(re.search(r"\((\d+\.\d+)–", rows[name][0])[1])
+
+    assert fastest("1 worker") > 1.3 * fastest(f"{cpus} workers")
+
+
+def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/17_interpreter_pool.py")
+    if not hasattr(concurrent.futures, "InterpreterPoolExecutor"):
+        assert "has no InterpreterPoolExecutor (added in 3.14)" in out
+        return
+    rows = {name: first_number(cells[2]) for name, cells in table(out).items()}
+    assert set(rows) >= {"thread pool", "interpreter pool", "process pool (spawn)"}
+    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    if gil and usable_cpus(out) >= 2:  # own GILs: parallel where threads are not
+        assert rows["interpreter pool"] > 1.2 * rows["thread pool"]
