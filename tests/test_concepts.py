@@ -61,6 +61,8 @@ def switches(out: str, heading: str) -> list[int]:
 
 def test_a_tiny_switch_interval_makes_threads_alternate(snippet_output: Output) -> None:
     out = snippet_output(PREEMPTION)
+    if "GIL off" in out:
+        pytest.skip("no GIL: the threads run in parallel and interleave at any interval")
     tiny_section = out[out.index("threads, switch interval 1 µs") :]
     share = float(
         re.search(r"CPU time ÷ wall-clock time of this process: ([\d.]+)", tiny_section)[1]

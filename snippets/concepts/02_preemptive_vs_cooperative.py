@@ -108,8 +108,10 @@ async def coroutines() -> None:
 
 def main() -> None:
     default = sys.getswitchinterval()
+    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     print(
-        f"Python {sys.version.split()[0]}; default switch interval {duration(default)}"
+        f"Python {sys.version.split()[0]}, GIL {'on' if gil else 'off'}; "
+        f"default switch interval {duration(default)}"
     )
     print(f"each worker appends {APPENDS} times; {TRIALS} trials per thread setting\n")
     threads(default)
