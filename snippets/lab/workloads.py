@@ -14,7 +14,10 @@ notebook. Run it alone for a quick comparison: ``python snippets/lab/workloads.p
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import html
+import io
 import multiprocessing
 import os
 import platform
@@ -143,6 +146,42 @@ def table(results: dict[str, list[float]]) -> str:
         spread = f"{median:.3f} ({min(samples):.3f}-{max(samples):.3f})"
         lines.append(f"{name:<{width}}  {spread:<25} {base / median:5.2f}x")
     return "\n".join(lines)
+
+
+def chart(results: dict[str, dict[str, list[float]]]) -> str:
+    """Bar charts of speed-up over the first model, as an HTML ``<img>`` with alt text.
+
+    ``results`` maps a title to what ``timed`` returned for each model. Matplotlib
+    is imported here, only when a chart is wanted; the SVG keeps its text as text.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(results), figsize=(4.5 * len(results), 3))
+    summary = []
+    for ax, (title, models) in zip(axes, results.items(), strict=True):
+        base = statistics.median(next(iter(models.values())))
+        names = list(models)
+        speedups = [base / statistics.median(models[name]) for name in names]
+        bars = ax.barh(names, speedups, color="lightgrey", edgecolor="black")
+        ax.bar_label(bars, labels=[f"{s:.2f}x" for s in speedups], padding=3)
+        ax.axvline(1, linestyle=":", color="black")
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(speedups) * 1.3)
+        ax.set_title(title)
+        ax.set_xlabel("speed-up over sequential")
+        pairs = ", ".join(f"{n} {s:.2f}x" for n, s in zip(names, speedups, strict=True))
+        summary.append(f"{title}: {pairs}")
+    fig.tight_layout()
+    svg = io.BytesIO()
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(svg, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    alt = html.escape("Bar charts of speed-up over sequential. " + "; ".join(summary))
+    data = base64.b64encode(svg.getvalue()).decode("ascii")
+    return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}">'
 
 
 def main() -> None:
