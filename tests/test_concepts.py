@@ -96,6 +96,6 @@ def test_waiting_uses_no_cpu_and_arithmetic_uses_one(snippet_output: Output) -> 
     arithmetic = next(v for k, v in rows.items() if k.startswith("pure-Python"))
     assert server[1] == "mostly waiting: I/O-bound"
     assert server[0] < 0.3
-    # On a loaded runner the arithmetic may get less than a whole CPU, never less than
-    # several times the share of a task that only waits.
-    assert arithmetic[0] > max(3 * server[0], 0.3)
+    # On a loaded runner the arithmetic may get much less than a whole CPU, but
+    # still several times the share of a task that only waits.
+    assert arithmetic[0] > max(5 * server[0], 0.1)
