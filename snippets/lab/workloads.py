@@ -185,33 +185,29 @@ def chart(results: dict[str, dict[str, list[float]]]) -> str:
 
 
 def main() -> None:
-    tasks, seconds, steps = 4, 0.05, 300_000
+    """A quick comparison; the notebook has the parameters to play with."""
+    tasks, seconds, steps, repeats = 4, 0.05, 300_000, 2
     method = default_start_method()
-    print(f"{describe()}; start method {method}; 3 repeats after a warm-up\n")
+    print(f"{describe()}; start method {method}; {repeats} repeats after a warm-up")
+    print("Each run of 'processes' starts and stops its own pool.\n")
     waits = [seconds] * tasks
     print(f"I/O-bound: {tasks} waits of {seconds} s")
-    print(
-        table(
-            {
-                "sequential": timed(lambda: sequential(wait, waits)),
-                "threads": timed(lambda: threads(wait, waits, tasks)),
-                "processes": timed(lambda: processes(wait, waits, tasks, method)),
-                "asyncio": timed(lambda: asyncio.run(waits_with_asyncio(waits))),
-            }
-        )
-    )
+    io_models = {
+        "sequential": lambda: sequential(wait, waits),
+        "threads": lambda: threads(wait, waits, tasks),
+        "processes": lambda: processes(wait, waits, tasks, method),
+        "asyncio": lambda: asyncio.run(waits_with_asyncio(waits)),
+    }
+    print(table({name: timed(run, repeats) for name, run in io_models.items()}))
     cpus = usable_cpus()
     crunches = [steps] * tasks
     print(f"\nCPU-bound: {tasks} tasks of {steps:,} steps, {cpus} workers")
-    print(
-        table(
-            {
-                "sequential": timed(lambda: sequential(crunch, crunches)),
-                "threads": timed(lambda: threads(crunch, crunches, cpus)),
-                "processes": timed(lambda: processes(crunch, crunches, cpus, method)),
-            }
-        )
-    )
+    cpu_models = {
+        "sequential": lambda: sequential(crunch, crunches),
+        "threads": lambda: threads(crunch, crunches, cpus),
+        "processes": lambda: processes(crunch, crunches, cpus, method),
+    }
+    print(table({name: timed(run, repeats) for name, run in cpu_models.items()}))
 
 
 if __name__ == "__main__":
