@@ -15,7 +15,6 @@ waits, for each start method this platform offers.
 
 import asyncio
 import multiprocessing
-import resource
 import statistics
 import sys
 import threading
@@ -117,6 +116,8 @@ def per_process(method: str) -> tuple[dict, float]:
 
 
 def stack_limit() -> str:
+    import resource  # Unix only, like the rest of this measurement
+
     soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
     return "unlimited" if soft == resource.RLIM_INFINITY else f"{soft // KIB:,} KiB"
 
