@@ -84,8 +84,10 @@ def test_forked_child_inherits_a_held_lock(snippet_output: Output) -> None:
         assert "warnings at start(): none" in sections[method]
     if sys.version_info >= (3, 12):
         assert "DeprecationWarning" in sections["fork"] and "multi-threaded" in sections["fork"]
+        assert "warned when it forked a process with threads." in out
     else:
         assert "warnings at start(): none" in sections["fork"]
+        assert "did not warn when it forked a process with threads" in out
 
 
 def test_missing_guard_breaks_spawn_and_forkserver(snippet_output: Output) -> None:

@@ -19,6 +19,7 @@ so it has its own, unlocked ``lock``.
 
 import multiprocessing
 import platform
+import sys
 import threading
 import warnings
 
@@ -50,6 +51,7 @@ def start_child(method: str) -> tuple[str, list[str]]:
 def main() -> None:
     print(f"Python {platform.python_version()} on {platform.system()}\n")
     holding, done = threading.Event(), threading.Event()
+    fork_warned = False
 
     def worker() -> None:
         with lock:  # holds the lock while the main thread starts children
@@ -69,9 +71,24 @@ def main() -> None:
             print(f"{method}, while another thread holds the lock:")
             print(f"  {outcome}")
             print(f"  warnings at start(): {caught or 'none'}\n")
+            if method == "fork":
+                fork_warned = any("DeprecationWarning" in w for w in caught)
     finally:
         done.set()
         thread.join()
+    if "fork" in methods:
+        version = platform.python_version()
+        if fork_warned:
+            print(f"Python {version} warned when it forked a process with threads.")
+        else:
+            print(
+                f"Python {version} did not warn when it forked a process with threads"
+                + (
+                    " (the warning exists from 3.12 on)."
+                    if sys.version_info < (3, 12)
+                    else "."
+                )
+            )
 
 
 if __name__ == "__main__":
