@@ -17,6 +17,7 @@ import platform
 import socket
 import socketserver
 import statistics
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -74,8 +75,18 @@ def verdict(share: float) -> str:
 
 
 def main() -> None:
-    path = Path("data.bin")  # in the current directory, deleted at the end
-    path.write_bytes(os.urandom(FILE_SIZE))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "data.bin")
+        path.write_bytes(os.urandom(FILE_SIZE))
+        measure_tasks(path)
+    print(
+        f"\nPython {platform.python_version()} on {platform.system()}, "
+        f"{os.cpu_count()} CPUs in the machine; each task ran {REPEATS} times, "
+        "times are medians."
+    )
+
+
+def measure_tasks(path: Path) -> None:
     with socketserver.ThreadingTCPServer(("127.0.0.1", 0), SlowEcho) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         tasks = {
@@ -96,12 +107,6 @@ def main() -> None:
                 f"| {name} | {wall:.3f} | {cpu:.3f} | {share:.2f} | {verdict(share)} |"
             )
         server.shutdown()
-    path.unlink()
-    print(
-        f"\nPython {platform.python_version()} on {platform.system()}, "
-        f"{os.cpu_count()} CPUs in the machine; each task ran {REPEATS} times, "
-        "times are medians."
-    )
 
 
 if __name__ == "__main__":

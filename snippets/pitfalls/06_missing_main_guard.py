@@ -19,6 +19,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -88,9 +89,17 @@ def runtime_error_message(output: str) -> str:
 
 
 def main() -> None:
-    scripts = {"without": Path("without_guard.py"), "with": Path("with_guard.py")}
-    scripts["without"].write_text(WITHOUT_GUARD)
-    scripts["with"].write_text(WITH_GUARD)
+    with tempfile.TemporaryDirectory() as folder:
+        scripts = {
+            "without": Path(folder, "without_guard.py"),
+            "with": Path(folder, "with_guard.py"),
+        }
+        scripts["without"].write_text(WITHOUT_GUARD)
+        scripts["with"].write_text(WITH_GUARD)
+        report(scripts)
+
+
+def report(scripts: dict[str, Path]) -> None:
     methods = [
         m
         for m in ("fork", "spawn", "forkserver")
