@@ -26,8 +26,8 @@ import time
 from collections.abc import Iterator
 
 STEPS = 4
-STEP_SIZE = 400_000  # loop iterations per step: a few tens of milliseconds
-TICK = 0.01  # seconds per character in the timeline
+STEP_SIZE = 800_000  # loop iterations per step: a few tens of milliseconds
+TICK = 0.005  # seconds per character in the timeline
 
 Step = tuple[float, float, float]  # start, end (wall clock), CPU seconds
 
