@@ -1,0 +1,214 @@
+"""The work that the benchmark lab notebook (docs/lab.ipynb) measures, as a module.
+
+A process pool does not send a function's code to its workers, only its name: the
+module it lives in and its qualified name (that is how ``pickle`` stores a
+function). With the ``spawn`` and ``forkserver`` start methods, each worker is a
+fresh interpreter that imports that module to find the function. A function
+defined in a notebook lives in the kernel's ``__main__``, which a worker cannot
+import, so the notebook imports its work from this file instead.
+
+The module uses only the standard library, so it can be downloaded next to the
+notebook. Run it alone for a quick comparison: ``python snippets/lab/workloads.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import html
+import io
+import multiprocessing
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+
+def usable_cpus() -> int:
+    """CPUs this process may use (``os.process_cpu_count`` on 3.13+).
+
+    The same rule as the site's ``snippets/measure.py``, repeated here so that this
+    file works on its own after a download.
+    """
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def default_start_method() -> str:
+    """forkserver where it exists (Linux default from 3.14), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def describe() -> str:
+    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    return (
+        f"Python {platform.python_version()} ({'GIL' if gil else 'no GIL'}), "
+        f"{platform.system()}, {usable_cpus()} usable CPUs"
+    )
+
+
+# --- the work -------------------------------------------------------------------------
+
+
+def wait(seconds: float) -> float:
+    """I/O-bound stand-in: sleeping releases the GIL, like waiting on a socket."""
+    time.sleep(seconds)
+    return seconds
+
+
+async def wait_async(seconds: float) -> float:
+    await asyncio.sleep(seconds)
+    return seconds
+
+
+def crunch(steps: int) -> int:
+    """CPU-bound: pure-Python arithmetic."""
+    total = 0
+    for i in range(steps):
+        total += i * i % 7
+    return total
+
+
+# --- ways to run a list of jobs -------------------------------------------------------
+
+
+def sequential(func: Callable, jobs: Sequence) -> list:
+    return [func(job) for job in jobs]
+
+
+def threads(func: Callable, jobs: Sequence, workers: int) -> list:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(func, jobs))
+
+
+def processes(func: Callable, jobs: Sequence, workers: int, method: str) -> list:
+    ctx = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        return list(pool.map(func, jobs))
+
+
+async def waits_with_asyncio(jobs: Sequence[float]) -> list[float]:
+    """Await this from a notebook; from a script, wrap it in asyncio.run()."""
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(wait_async(seconds)) for seconds in jobs]
+    return [task.result() for task in tasks]
+
+
+@contextlib.contextmanager
+def stderr_of_children() -> Iterator[Callable[[], str]]:
+    """Send what child processes write to stderr into a file; yield a reader for it.
+
+    Children inherit file descriptor 2. Pointing it at a temporary file while they
+    start lets a notebook show a worker's error message in the cell that caused
+    it, instead of in the terminal that runs the kernel.
+    """
+    with tempfile.TemporaryFile(mode="w+") as file:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(file.fileno(), 2)
+        try:
+            yield lambda: (file.seek(0), file.read())[1]
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+# --- timing ---------------------------------------------------------------------------
+
+
+def timed(run: Callable[[], object], repeats: int = 3) -> list[float]:
+    """Wall-clock seconds of ``repeats`` runs, after one untimed warm-up run."""
+    run()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def table(results: dict[str, list[float]]) -> str:
+    """A text table: median (min-max) and speed-up over the first row."""
+    base = statistics.median(next(iter(results.values())))
+    width = max(map(len, results))
+    lines = [f"{'model':<{width}}  median s (min-max)        speed-up"]
+    for name, samples in results.items():
+        median = statistics.median(samples)
+        spread = f"{median:.3f} ({min(samples):.3f}-{max(samples):.3f})"
+        lines.append(f"{name:<{width}}  {spread:<25} {base / median:5.2f}x")
+    return "\n".join(lines)
+
+
+def chart(results: dict[str, dict[str, list[float]]]) -> str:
+    """Bar charts of speed-up over the first model, as an HTML ``<img>`` with alt text.
+
+    ``results`` maps a title to what ``timed`` returned for each model. Matplotlib
+    is imported here, only when a chart is wanted; the SVG keeps its text as text.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(results), figsize=(4.5 * len(results), 3))
+    summary = []
+    for ax, (title, models) in zip(axes, results.items(), strict=True):
+        base = statistics.median(next(iter(models.values())))
+        names = list(models)
+        speedups = [base / statistics.median(models[name]) for name in names]
+        bars = ax.barh(names, speedups, color="lightgrey", edgecolor="black")
+        ax.bar_label(bars, labels=[f"{s:.2f}x" for s in speedups], padding=3)
+        ax.axvline(1, linestyle=":", color="black")
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(speedups) * 1.3)
+        ax.set_title(title)
+        ax.set_xlabel("speed-up over sequential")
+        pairs = ", ".join(f"{n} {s:.2f}x" for n, s in zip(names, speedups, strict=True))
+        summary.append(f"{title}: {pairs}")
+    fig.tight_layout()
+    svg = io.BytesIO()
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(svg, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    alt = html.escape("Bar charts of speed-up over sequential. " + "; ".join(summary))
+    data = base64.b64encode(svg.getvalue()).decode("ascii")
+    return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+
+
+def main() -> None:
+    """A quick comparison; the notebook has the parameters to play with."""
+    tasks, seconds, steps, repeats = 4, 0.05, 300_000, 2
+    method = default_start_method()
+    print(f"{describe()}; start method {method}; {repeats} repeats after a warm-up")
+    print("Each run of 'processes' starts and stops its own pool.\n")
+    waits = [seconds] * tasks
+    print(f"I/O-bound: {tasks} waits of {seconds} s")
+    io_models = {
+        "sequential": lambda: sequential(wait, waits),
+        "threads": lambda: threads(wait, waits, tasks),
+        "processes": lambda: processes(wait, waits, tasks, method),
+        "asyncio": lambda: asyncio.run(waits_with_asyncio(waits)),
+    }
+    print(table({name: timed(run, repeats) for name, run in io_models.items()}))
+    cpus = usable_cpus()
+    crunches = [steps] * tasks
+    print(f"\nCPU-bound: {tasks} tasks of {steps:,} steps, {cpus} workers")
+    cpu_models = {
+        "sequential": lambda: sequential(crunch, crunches),
+        "threads": lambda: threads(crunch, crunches, cpus),
+        "processes": lambda: processes(crunch, crunches, cpus, method),
+    }
+    print(table({name: timed(run, repeats) for name, run in cpu_models.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Forking a process that has threads: the child inherits locks nobody will release.
+
+``fork`` copies the calling process's memory, locks included, but only the thread
+that called it. If another thread held a lock at that moment (a logging handler's
+lock, an allocator's lock, a lock of yours), the child gets the lock in its locked
+state, and the thread that would have released it does not exist in the child.
+The child's first attempt to take that lock waits forever.
+
+Here a worker thread holds ``lock`` while the main thread starts a child with the
+``fork`` start method. The child tries the lock with a timeout (so this page's
+build never hangs) and reports what happened. Python 3.12 and later also warn
+(DeprecationWarning) when a process with running threads forks; the program
+records warnings around the fork and prints what this interpreter emitted.
+
+The fix: a start method that does not copy the threaded parent (``forkserver``,
+the Linux default from 3.14, or ``spawn``). The child imports this module afresh,
+so it has its own, unlocked ``lock``.
+"""
+
+import multiprocessing
+import platform
+import sys
+import threading
+import warnings
+
+CHILD_WAIT = 1  # seconds the child tries to take the lock
+lock = threading.Lock()  # module level: every process has its own copy
+
+
+def child(report) -> None:
+    got_it = lock.acquire(timeout=CHILD_WAIT)
+    report.put(
+        "child acquired the lock"
+        if got_it
+        else f"child could not acquire the lock within {CHILD_WAIT} s: it would hang"
+    )
+
+
+def start_child(method: str) -> tuple[str, list[str]]:
+    ctx = multiprocessing.get_context(method)
+    report = ctx.Queue()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        process = ctx.Process(target=child, args=(report,))
+        process.start()
+    outcome = report.get(timeout=30)
+    process.join()
+    return outcome, [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+def main() -> None:
+    print(f"Python {platform.python_version()} on {platform.system()}\n")
+    holding, done = threading.Event(), threading.Event()
+    fork_warned = False
+
+    def worker() -> None:
+        with lock:  # holds the lock while the main thread starts children
+            holding.set()
+            done.wait()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    holding.wait()
+    try:
+        methods = multiprocessing.get_all_start_methods()
+        for method in ("fork", "forkserver", "spawn"):
+            if method not in methods:
+                print(f"{method}: not available on this platform\n")
+                continue
+            outcome, caught = start_child(method)
+            print(f"{method}, while another thread holds the lock:")
+            print(f"  {outcome}")
+            print(f"  warnings at start(): {caught or 'none'}\n")
+            if method == "fork":
+                fork_warned = any("DeprecationWarning" in w for w in caught)
+    finally:
+        done.set()
+        thread.join()
+    if "fork" in methods:
+        version = platform.python_version()
+        if fork_warned:
+            print(f"Python {version} warned when it forked a process with threads.")
+        else:
+            print(
+                f"Python {version} did not warn when it forked a process with threads"
+                + (
+                    " (the warning exists from 3.12 on)."
+                    if sys.version_info < (3, 12)
+                    else "."
+                )
+            )
+
+
+if __name__ == "__main__":
+    main()
