@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -164,3 +166,14 @@ def snippet_output(
         return run.output
 
     return get
+
+
+def site_skeleton(dest: Path) -> Path:
+    """A throwaway site with our real configuration: mkdocs.yml (without nav and
+    watch, which name our pages) and the theme overrides. Tests add the pages."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
+    (dest / "docs").mkdir(parents=True, exist_ok=True)
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(ROOT / "overrides", dest / "overrides")  # the theme's custom_dir
+    return dest

@@ -180,11 +180,14 @@ class Recorder:
             route.abort()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in this
+# thread while it is open, and later tests (the docs' inline asyncio examples) call
+# asyncio.run(), which refuses to start inside a running loop.
+@pytest.fixture(scope="module")
 def browser(
     chromium: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[BrowserContext, Recorder]]:
-    """One Chromium for the session, with a fresh profile; each visit opens its own tab."""
+    """One Chromium for this module, with a fresh profile; each visit opens its own tab."""
     recorder = Recorder()
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -374,7 +377,7 @@ def exercise(tab: Page, visit: Visit, slug: str) -> None:
     screenshot(tab, visit, f"{slug}-dark")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(
     browser: tuple[BrowserContext, Recorder], site_address: str, site_build: Build
 ) -> dict[str, Visit]:

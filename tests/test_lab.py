@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
-from conftest import DOCS, ROOT, Build, build_site
+from conftest import DOCS, Build, build_site, site_skeleton
 
 Output = Callable[[str], str]
 NOTEBOOK = DOCS / "lab.ipynb"
@@ -84,11 +84,7 @@ FAILING = """{
 
 
 def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
-    site = tmp_path / "src"
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
-    (site / "docs").mkdir(parents=True)
-    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    site = site_skeleton(tmp_path / "src")
     (site / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     (site / "docs" / "broken.ipynb").write_text(FAILING, encoding="utf-8")
     result = build_site(tmp_path / "out", cwd=site)

@@ -9,14 +9,13 @@ process the example started is still alive afterwards.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 import snippet_runner
-from conftest import ROOT, Build, build_site, orphan_snippets
+from conftest import Build, build_site, orphan_snippets, site_skeleton
 from pytest_examples import EvalExample, find_examples
 from test_docs_examples import check_code_block
 
@@ -143,10 +142,7 @@ def throwaway_site(
     fence_options: str = "",
 ) -> Path:
     """A copy of our mkdocs.yml (without nav and watch) with one page that shows one snippet."""
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
-    write(tmp_path / "mkdocs.yml", config)
-    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")  # the theme's custom_dir
+    site_skeleton(tmp_path)
     fence = f"```python-snippet {fence_options}".rstrip()
     write(tmp_path / "docs" / "index.md", f"# Demo\n\n{fence}\n{include}\n```\n")
     if snippet_code is not None:
