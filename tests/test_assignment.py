@@ -295,9 +295,9 @@ def test_the_page_shows_both_tables_and_they_agree_with_the_claims(
     # The CPU work is calibrated to about 2 s per file: the baseline is near 20 s.
     assert 0.5 * 10 * work < cpu["sequential"][1] < 4 * 10 * work
     # CPU work inside coroutines runs one file after another: no real speed-up.
-    assert cpu["asyncio-blocking"][2] < 1.5
+    assert cpu["asyncio-blocking"][2] < 1.6
     if fp.measure.gil_enabled():
-        assert cpu["threads"][2] < 1.5  # the threads take turns holding the GIL
+        assert cpu["threads"][2] < 1.6  # the threads take turns holding the GIL
     if fp.measure.usable_cpus() >= 2:
         # Two or more processes compute in parallel; ideally 2x on two CPUs.
         assert cpu["processes"][2] > 1.25 and cpu["asyncio-executor"][2] > 1.25
