@@ -215,7 +215,7 @@ def test_a_failing_file_fails_the_run_and_the_log_says_so(name: str, tmp_path: P
 def fake_rows(mode: str, seconds: dict[str, float]) -> list[fp.Row]:
     """The rows a comparison would return, with made-up times (no work is done)."""
     processors = fp.models(mode, work_seconds=2.0, log_dir="unused")
-    return [fp.Row(k, p, seconds[k], fp.note(k, p, 10)) for k, p in processors.items()]
+    return [fp.Row(key, p, seconds[key]) for key, p in processors.items()]
 
 
 @pytest.mark.parametrize("gil", [True, False], ids=["GIL", "free-threaded"])

@@ -167,7 +167,7 @@ def process_file(path: Path, workload: Workload) -> FileResult:
         time.sleep(workload.seconds)  # blocks this thread, and releases the GIL
     else:
         for _ in range(workload.passes(words)):
-            word_frequencies(text)  # holds the GIL the whole time
+            word_frequencies(text)  # pure Python: holds the GIL, where there is one
     _log_end(path, words, started)
     return FileResult(path, words)
 
@@ -502,7 +502,6 @@ class Row:
     key: str
     processor: AbstractFileProcessor
     seconds: float
-    note: str
 
 
 def models(mode: str, **options: Any) -> dict[str, AbstractFileProcessor]:
@@ -528,24 +527,24 @@ def models(mode: str, **options: Any) -> dict[str, AbstractFileProcessor]:
 def note(key: str, processor: AbstractFileProcessor, files: int) -> str:
     """What the table's Notes column says about a model: how it runs, not how fast."""
     gil = measure.gil_enabled()
-    own = "its own GIL" if gil else "its own interpreter"
     size = getattr(processor, "pool_size", lambda n: n)(files)
-    notes = {
-        "sequential": "the baseline: one file after another",
-        "threads": (
-            "each thread waits in time.sleep, which releases the GIL"
-            if processor.mode == "io" and gil
-            else "each thread waits in time.sleep"
-            if processor.mode == "io"
-            else "the threads take turns holding the GIL"
+    if processor.mode == "io":
+        threads = "each thread waits in time.sleep" + (
+            ", which releases the GIL" if gil else ""
+        )
+        processes = "one process per file: waiting needs no CPU"
+    else:
+        threads = (
+            "the threads take turns holding the GIL"
             if gil
             else "no GIL on this build: threads can run in parallel"
-        ),
-        "processes": (
-            "one process per file: waiting needs no CPU"
-            if processor.mode == "io"
-            else f"one process per usable CPU, each with {own}"
-        ),
+        )
+        own = "its own GIL" if gil else "its own interpreter"
+        processes = f"one process per usable CPU, each with {own}"
+    notes = {
+        "sequential": "the baseline: one file after another",
+        "threads": threads,
+        "processes": processes,
         "pool-default": f"Pool() without a size: {plural(size, 'process')}, "
         f"{plural(math.ceil(files / size), 'round')} of files",
         "asyncio": "asyncio.sleep suspends the coroutine; no thread waits",
@@ -566,7 +565,7 @@ def compare(paths: list[Path], mode: str, **options: Any) -> list[Row]:
             expected = results
         elif results != expected:
             raise RuntimeError(f"{processor.describe(len(paths))} counted differently")
-        rows.append(Row(key, processor, seconds, note(key, processor, len(paths))))
+        rows.append(Row(key, processor, seconds))
     return rows
 
 
@@ -579,7 +578,7 @@ def comparison_table(rows: list[Row], files: int) -> str:
                 row.processor.describe(files),
                 f"{row.seconds:.2f}",
                 f"{baseline / row.seconds:.2f}×",
-                row.note,
+                note(row.key, row.processor, files),
             ]
             for row in rows
         ],
