@@ -259,6 +259,9 @@ def test_explanations_follow_the_numbers_and_the_build(
     assert ("took turns" in cpu[1]) is gil and ("free-threaded" in cpu[1]) is not gil
     assert "at best 2.00×" in cpu[2] and "busier during the sequential run" in cpu[2]
     assert ("its own GIL" in cpu[2]) is gil
+    assert "competing" in fp.load_sentence(1.0, 5.0)  # more than twice the 2 CPUs
+    assert "competing" not in fp.load_sentence(0.5, 3.0)
+    assert fp.load_sentence(None, None) == ""  # no load average (Windows)
 
 
 # --- the build's real run -------------------------------------------------------------
@@ -278,22 +281,27 @@ def table(out: str, title: str, keys: list[str]) -> dict[str, tuple[str, float, 
     }
 
 
-def test_the_page_shows_both_tables_and_they_agree_with_the_claims(
-    snippet_output: Output,
-) -> None:
-    out = snippet_output(SOLUTION)
-    io = table(out, fp.TITLES["io"], IO_ROWS)
-    cpu = table(out, fp.TITLES["cpu"], CPU_ROWS)
+def test_the_io_table_shows_overlapped_waits_and_pool_rounds(snippet_output: Output) -> None:
+    io = table(snippet_output(SOLUTION), fp.TITLES["io"], IO_ROWS)
     work = 2.0  # the program's default work per file, which the build uses
-
     # Waiting overlaps in threads and in the event loop: ten waits, ideally 10x.
     assert io["threads"][2] > 3 and io["asyncio"][2] > 3
     # Pool() without a size runs the files in rounds, and no wait can be cut short.
     size = int(re.search(r"Pool of (\d+) process", io["pool-default"][0])[1])
     assert size == fp.default_pool_size()
     assert io["pool-default"][1] >= math.ceil(10 / size) * work * 0.99
+
+
+def test_the_cpu_table_shows_the_gil_and_parallel_processes(snippet_output: Output) -> None:
+    out = snippet_output(SOLUTION)
+    cpu = table(out, fp.TITLES["cpu"], CPU_ROWS)
+    section = out.split(f"**{fp.TITLES['cpu']}**", 1)[1]
+    load = re.search(r"end of these runs: ([\d.]+) and ([\d.]+), on (\d+) usable", section)
+    if load and max(float(load[1]), float(load[2])) > 2 * int(load[3]):
+        # On a shared machine, other programs decide how much CPU these runs got.
+        pytest.skip(f"the build machine was busy: load average {load[1]}, {load[2]}")
     # The CPU work is calibrated to about 2 s per file: the baseline is near 20 s.
-    assert 0.5 * 10 * work < cpu["sequential"][1] < 4 * 10 * work
+    assert 0.5 * 20 < cpu["sequential"][1] < 2 * 20
     # CPU work inside coroutines runs one file after another: no real speed-up.
     assert cpu["asyncio-blocking"][2] < 1.6
     if fp.measure.gil_enabled():

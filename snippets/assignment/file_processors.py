@@ -716,16 +716,43 @@ def log_summary(log_path: Path, tail: int) -> list[str]:
     ]
 
 
+def load_average() -> float | None:
+    """Runnable processes on the machine, averaged over a minute (None on Windows)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def load_sentence(before: float | None, after: float | None) -> str:
+    """How busy the machine was around a comparison; a busy machine skews it."""
+    if before is None or after is None:
+        return ""
+    cpus = measure.usable_cpus()
+    said = (
+        f"Load average (1 minute) at the start and end of these runs: {before:.2f} "
+        f"and {after:.2f}, on {plural(cpus, 'usable CPU')}."
+    )
+    if max(before, after) > 2 * cpus:
+        said += (
+            " Other programs were competing for the CPUs, so these times are slower "
+            "and noisier than on an idle machine, parallel ones most of all."
+        )
+    return said
+
+
 def report(paths: list[Path], mode: str, **options: Any) -> str:
     """Run the comparison for one mode; return its table and explanation (Markdown)."""
+    before = load_average()
     rows = compare(paths, mode, **options)
-    return "\n\n".join(
-        [
-            f"**{TITLES[mode]}**",
-            comparison_table(rows, len(paths)),
-            "\n".join(explain(rows, len(paths))),
-        ]
-    )
+    after = load_average()
+    parts = [
+        f"**{TITLES[mode]}**",
+        comparison_table(rows, len(paths)),
+        load_sentence(before, after),
+        "\n".join(explain(rows, len(paths))),
+    ]
+    return "\n\n".join(part for part in parts if part)
 
 
 def describe_input(paths: list[Path], work_seconds: float) -> str:
