@@ -259,9 +259,10 @@ def test_explanations_follow_the_numbers_and_the_build(
     assert ("took turns" in cpu[1]) is gil and ("free-threaded" in cpu[1]) is not gil
     assert "at best 2.00×" in cpu[2] and "busier during the sequential run" in cpu[2]
     assert ("its own GIL" in cpu[2]) is gil
-    assert "competing" in fp.load_sentence(1.0, 5.0)  # more than twice the 2 CPUs
-    assert "competing" not in fp.load_sentence(0.5, 3.0)
-    assert fp.load_sentence(None, None) == ""  # no load average (Windows)
+    assert "parallel ones most" in fp.load_sentence(1.0, 5.0, "cpu")  # > 2 x 2 CPUs
+    assert "not sleeping" in fp.load_sentence(1.0, 5.0, "io")
+    assert "competing" not in fp.load_sentence(0.5, 3.0, "cpu")
+    assert fp.load_sentence(None, None, "cpu") == ""  # no load average (Windows)
 
 
 # --- the build's real run -------------------------------------------------------------

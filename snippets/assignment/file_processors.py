@@ -724,7 +724,7 @@ def load_average() -> float | None:
         return None
 
 
-def load_sentence(before: float | None, after: float | None) -> str:
+def load_sentence(before: float | None, after: float | None, mode: str) -> str:
     """How busy the machine was around a comparison; a busy machine skews it."""
     if before is None or after is None:
         return ""
@@ -734,9 +734,11 @@ def load_sentence(before: float | None, after: float | None) -> str:
         f"and {after:.2f}, on {plural(cpus, 'usable CPU')}."
     )
     if max(before, after) > 2 * cpus:
-        said += (
-            " Other programs were competing for the CPUs, so these times are slower "
-            "and noisier than on an idle machine, parallel ones most of all."
+        said += " Other programs were competing for the CPUs: " + (
+            "that slows starting processes, not sleeping."
+            if mode == "io"
+            else "these times are slower and noisier than on an idle machine, "
+            "parallel ones most of all."
         )
     return said
 
@@ -749,7 +751,7 @@ def report(paths: list[Path], mode: str, **options: Any) -> str:
     parts = [
         f"**{TITLES[mode]}**",
         comparison_table(rows, len(paths)),
-        load_sentence(before, after),
+        load_sentence(before, after, mode),
         "\n".join(explain(rows, len(paths))),
     ]
     return "\n\n".join(part for part in parts if part)
