@@ -259,6 +259,8 @@ def test_explanations_follow_the_numbers_and_the_build(
     assert ("took turns" in cpu[1]) is gil and ("free-threaded" in cpu[1]) is not gil
     assert "at best 2.00×" in cpu[2] and "busier during the sequential run" in cpu[2]
     assert ("its own GIL" in cpu[2]) is gil
+    assert "took 30.00 s and 20.00 s" in cpu[-1] and "speed changed" in cpu[-1]
+    assert fp.steady(20.0, 24.0) and not fp.steady(20.0, 26.0)
     assert "parallel ones most" in fp.load_sentence(1.0, 5.0, "cpu")  # > 2 x 2 CPUs
     assert "not sleeping" in fp.load_sentence(1.0, 5.0, "io")
     assert "competing" not in fp.load_sentence(0.5, 3.0, "cpu")
@@ -268,7 +270,7 @@ def test_explanations_follow_the_numbers_and_the_build(
 # --- the build's real run -------------------------------------------------------------
 
 IO_ROWS = ["sequential", "threads", "processes", "pool-default", "asyncio"]
-CPU_ROWS = ["sequential", "threads", "processes", "asyncio-blocking", "asyncio-executor"]
+CPU_ROWS = ["sequential", "threads", "processes", "asyncio-executor", "asyncio-blocking"]
 ROW = re.compile(r"^\| (.+?) \| (\d+\.\d\d) \| (\d+\.\d\d)× \| (.+) \|$", re.M)
 
 
@@ -301,10 +303,14 @@ def test_the_cpu_table_shows_the_gil_and_parallel_processes(snippet_output: Outp
     if load and max(float(load[1]), float(load[2])) > 2 * int(load[3]):
         # On a shared machine, other programs decide how much CPU these runs got.
         pytest.skip(f"the build machine was busy: load average {load[1]}, {load[2]}")
+    # The first and the last row do the same one-at-a-time work; when they disagree,
+    # the machine's speed changed during the run (the page says so). That CPU work
+    # inside coroutines never overlaps is checked from the log, without timing.
+    first, last = cpu["sequential"][1], cpu["asyncio-blocking"][1]
+    if not fp.steady(first, last):
+        pytest.skip(f"the machine's speed changed: the same work took {first} s, {last} s")
     # The CPU work is calibrated to about 2 s per file: the baseline is near 20 s.
     assert 0.5 * 20 < cpu["sequential"][1] < 2 * 20
-    # CPU work inside coroutines runs one file after another: no real speed-up.
-    assert cpu["asyncio-blocking"][2] < 1.6
     if fp.measure.gil_enabled():
         assert cpu["threads"][2] < 1.6  # the threads take turns holding the GIL
     if fp.measure.usable_cpus() >= 2:

@@ -517,10 +517,12 @@ def models(mode: str, **options: Any) -> dict[str, AbstractFileProcessor]:
         )
         found["asyncio"] = AsyncioFileProcessor(mode=mode, **options)
     else:
+        found["asyncio-executor"] = AsyncioFileProcessor(mode=mode, **options)
+        # Last: it repeats the baseline's one-file-at-a-time work, so the first and
+        # the last run together show whether the machine's speed held steady.
         found["asyncio-blocking"] = AsyncioFileProcessor(
             mode=mode, offload_cpu=False, **options
         )
-        found["asyncio-executor"] = AsyncioFileProcessor(mode=mode, **options)
     return found
 
 
@@ -684,16 +686,38 @@ def _explain_cpu(by: dict[str, Row], files: int) -> list[str]:
         f"{plural(size, 'worker process')} has {own}, so {size} computed {at_once} "
         f"on the {cpus}. {files} files in {plural(rounds, 'round')} make at best "
         f"{best:.2f}× the sequential speed{verdict}",
-        f"**asyncio, work in the coroutines** ({_speed(by, 'asyncio-blocking')}): "
-        "the coroutines never await, so each ran to its end before the loop could "
-        "start the next: sequential code with extra steps. An event loop overlaps "
-        "waiting, not computing.",
         f"**asyncio + ProcessPoolExecutor** ({_speed(by, 'asyncio-executor')}): "
         "`loop.run_in_executor()` sent each file to one of "
         f"{plural(executor_size, 'process')} and the loop awaited the results: the "
         f"work ran {at_once}, as in the pool above, while the loop stayed free for "
         "other coroutines.",
+        f"**asyncio, work in the coroutines** ({_speed(by, 'asyncio-blocking')}): "
+        "the coroutines never await, so each ran to its end before the loop could "
+        "start the next: sequential code with extra steps. An event loop overlaps "
+        "waiting, not computing.",
+        _steadiness(by["sequential"].seconds, by["asyncio-blocking"].seconds),
     ]
+
+
+def steady(first: float, last: float) -> bool:
+    """Whether two runs of the same one-at-a-time work agree within 25 %."""
+    return max(first, last) / min(first, last) <= 1.25
+
+
+def _steadiness(first: float, last: float) -> str:
+    said = (
+        "**A check on the machine**: the first run and the last one do the same work "
+        f"one file at a time, and took {first:.2f} s and {last:.2f} s. "
+    )
+    if steady(first, last):
+        return said + (
+            "They agree within 25 %, so the machine's speed held steady during "
+            "this comparison."
+        )
+    return said + (
+        "They differ by more than 25 %, so the machine's speed changed during this "
+        "comparison, and the speed-ups above are off by as much."
+    )
 
 
 def log_summary(log_path: Path, tail: int) -> list[str]:
