@@ -332,14 +332,18 @@ def test_the_page_shows_the_end_of_a_complete_log(snippet_output: Output) -> Non
     assert "10 model runs and 100 files processed" in out
     assert "Every model and file that started also ended: True" in out
     tail = out.split("```text\n", 1)[1].split("\n```", 1)[0].splitlines()
-    assert len(tail) == 24
+    assert len(tail) == 2 * (2 + 2 * 10)  # the last two model runs, whole
     records = [LOG_LINE.fullmatch(line) for line in tail]
     assert all(records), tail
-    assert records[-1]["message"].startswith("model end: Asyncio + ProcessPoolExecutor")
-    # The last model's files were processed in worker processes, not the main one.
-    assert any(
-        r["message"].startswith("file end: ") and r["process"] != "MainProcess" for r in records
-    )
+    offloaded, in_the_loop = records[:22], records[22:]
+    assert offloaded[0]["message"].startswith("model start: Asyncio + ProcessPool")
+    assert in_the_loop[-1]["message"].startswith("model end: Asyncio (CPU work inside")
+    # Worker processes logged through the queue, two or more files at a time...
+    files = [r for r in offloaded if r["message"].startswith("file ")]
+    assert all(r["process"] != "MainProcess" for r in files)
+    # ...while coroutines that never await ran the files strictly one after another.
+    assert most_in_progress([r["message"] for r in in_the_loop]) == 1
+    assert {r["process"] for r in in_the_loop} == {"MainProcess"}
 
 
 def test_the_notebook_is_stored_without_outputs() -> None:

@@ -816,7 +816,9 @@ def main(argv: list[str] | None = None) -> None:
             )
             print(text, end="\n\n")
     print(provenance(), end="\n\n")
-    print("\n".join(log_summary(args.log_dir / LOG_FILE, tail=24)))
+    # The last two model runs: CPU work in worker processes, then in coroutines.
+    tail = 2 * (2 + 2 * len(paths))
+    print("\n".join(log_summary(args.log_dir / LOG_FILE, tail=tail)))
 
 
 if __name__ == "__main__":
