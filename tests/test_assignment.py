@@ -338,7 +338,7 @@ def test_the_page_shows_the_end_of_a_complete_log(snippet_output: Output) -> Non
     offloaded, in_the_loop = records[:22], records[22:]
     assert offloaded[0]["message"].startswith("model start: Asyncio + ProcessPool")
     assert in_the_loop[-1]["message"].startswith("model end: Asyncio (CPU work inside")
-    # Worker processes logged through the queue, two or more files at a time...
+    # Worker processes logged their files through the queue...
     files = [r for r in offloaded if r["message"].startswith("file ")]
     assert all(r["process"] != "MainProcess" for r in files)
     # ...while coroutines that never await ran the files strictly one after another.
