@@ -261,6 +261,9 @@ def test_explanations_follow_the_numbers_and_the_build(
     assert ("its own GIL" in cpu[2]) is gil
     assert "took 30.00 s and 20.00 s" in cpu[-1] and "speed changed" in cpu[-1]
     assert fp.steady(20.0, 24.0) and not fp.steady(20.0, 26.0)
+    slow_threads = {**dict.fromkeys(CPU_ROWS, 20.0), "threads": 24.0}
+    cpu = fp.explain(fake_rows("cpu", slow_threads), 10)
+    assert ("slower than one thread alone" in cpu[1]) is gil
     assert "parallel ones most" in fp.load_sentence(1.0, 5.0, "cpu")  # > 2 x 2 CPUs
     assert "not sleeping" in fp.load_sentence(1.0, 5.0, "io")
     assert "competing" not in fp.load_sentence(0.5, 3.0, "cpu")

@@ -657,6 +657,11 @@ def _explain_cpu(by: dict[str, Row], files: int) -> list[str]:
             "on this build only the thread that holds the GIL runs Python code, so "
             "the threads took turns and did the same work one slice at a time."
         )
+        if by["sequential"].seconds / by["threads"].seconds < 0.9:
+            threads += (
+                " Handing the GIL from thread to thread cost extra: together they "
+                "were slower than one thread alone."
+            )
     else:
         threads = (
             "this free-threaded build runs without the GIL, so the threads could "
