@@ -39,10 +39,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Coroutine, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from logging.handlers import QueueHandler, QueueListener
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
@@ -107,11 +107,19 @@ def write_random_files(
 # --- the work on one file ----------------------------------------------------------
 
 
-class FileResult(NamedTuple):
-    """What processing one file returns: its path and ``len(text.split())``."""
+@dataclass(frozen=True)
+class FileResult:
+    """What processing one file returns: its path and ``len(text.split())``.
+
+    Two timings say how the work went; they take no part in comparing results.
+    ``cpu_seconds`` is the CPU time of the thread that did the work on the file
+    (``time.thread_time()``), whatever the wall-clock time it took.
+    """
 
     path: Path
     words: int
+    seconds: float = field(default=0.0, compare=False)
+    cpu_seconds: float = field(default=0.0, compare=False)
 
 
 def word_frequencies(text: str) -> dict[str, int]:
@@ -152,15 +160,16 @@ class Workload:
         return max(1, round(self.seconds / (self.seconds_per_word * max(words, 1))))
 
 
-def _log_end(path: Path, words: int, started: float) -> None:
+def _finish(path: Path, words: int, started: float, cpu: float) -> FileResult:
     elapsed = time.perf_counter() - started
     log.info("file end: %s, %d words, %.2f s", path.name, words, elapsed)
+    return FileResult(path, words, elapsed, cpu)
 
 
 def process_file(path: Path, workload: Workload) -> FileResult:
     """One file, start to end, in whichever thread or process calls it."""
     log.info("file start: %s", path.name)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     text = path.read_text(encoding="utf-8")
     words = len(text.split())
     if workload.mode == "io":
@@ -168,8 +177,7 @@ def process_file(path: Path, workload: Workload) -> FileResult:
     else:
         for _ in range(workload.passes(words)):
             word_frequencies(text)  # pure Python: holds the GIL, where there is one
-    _log_end(path, words, started)
-    return FileResult(path, words)
+    return _finish(path, words, started, time.thread_time() - cpu_started)
 
 
 async def process_file_async(path: Path, workload: Workload) -> FileResult:
@@ -178,10 +186,11 @@ async def process_file_async(path: Path, workload: Workload) -> FileResult:
     started = time.perf_counter()
     # asyncio has no non-blocking reads of regular files; to_thread reads in a thread.
     text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-    words = len(text.split())
+    cpu_started = time.thread_time()  # the loop's thread also runs other coroutines:
+    words = len(text.split())  # count only what runs here between two awaits
+    cpu = time.thread_time() - cpu_started
     await asyncio.sleep(workload.seconds)  # suspends this coroutine, not the thread
-    _log_end(path, words, started)
-    return FileResult(path, words)
+    return _finish(path, words, started, cpu)
 
 
 # --- logging from several threads and processes into one file ----------------------
@@ -502,6 +511,17 @@ class Row:
     key: str
     processor: AbstractFileProcessor
     seconds: float
+    results: list[FileResult]
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time spent on the files' work, added up over threads and processes."""
+        return sum(result.cpu_seconds for result in self.results)
+
+    @property
+    def on_cpu(self) -> float:
+        """The share of its time on the files that the work spent running on a CPU."""
+        return self.cpu_seconds / max(sum(r.seconds for r in self.results), 1e-9)
 
 
 def models(mode: str, **options: Any) -> dict[str, AbstractFileProcessor]:
@@ -567,19 +587,20 @@ def compare(paths: list[Path], mode: str, **options: Any) -> list[Row]:
             expected = results
         elif results != expected:
             raise RuntimeError(f"{processor.describe(len(paths))} counted differently")
-        rows.append(Row(key, processor, seconds))
+        rows.append(Row(key, processor, seconds, results))
     return rows
 
 
 def comparison_table(rows: list[Row], files: int) -> str:
     baseline = rows[0].seconds
     return measure.table(
-        ["Model", "Total time (s)", "Speed-up vs sequential", "Notes"],
+        ["Model", "Total time (s)", "Speed-up vs sequential", "CPU time (s)", "Notes"],
         [
             [
                 row.processor.describe(files),
                 f"{row.seconds:.2f}",
                 f"{baseline / row.seconds:.2f}×",
+                f"{row.cpu_seconds:.2f}",
                 note(row.key, row.processor, files),
             ]
             for row in rows
@@ -591,16 +612,14 @@ def explain(rows: list[Row], files: int) -> list[str]:
     """Sentences that say why the times differ, built from this run's numbers."""
     by = {row.key: row for row in rows}
     work = rows[0].processor.work_seconds
-    base, planned = by["sequential"].seconds, files * work
-    if base > 1.2 * planned:
-        drift = "; it took longer, so the machine was busy"
-    elif base < 0.8 * planned:
-        drift = "; it took less, so the machine was busier while calibrating"
-    else:
-        drift = ""
+    sequential = by["sequential"]
+    crowded = (
+        _crowded(sequential, "It was") if sequential.processor.mode == "cpu" else ""
+    )
     said = [
-        f"**Sequential** ({base:.2f} s): one file after another costs the sum of "
-        f"the work, planned as {files} × {work:g} s = {planned:g} s{drift}.",
+        f"**Sequential** ({sequential.seconds:.2f} s): one file after another costs "
+        f"the sum of the work, planned as {files} × {work:g} s = {files * work:g} s."
+        + crowded,
         *(_explain_io if rows[0].processor.mode == "io" else _explain_cpu)(by, files),
     ]
     return [f"- {sentence}" for sentence in said]
@@ -646,6 +665,14 @@ def _explain_io(by: dict[str, Row], files: int) -> list[str]:
         "waits were pending at once and no thread was blocked. This is a different "
         "wait from `time.sleep` in a thread; it is how asyncio waits for many "
         "sockets at once.",
+        *(
+            [
+                "**CPU time**: every row spent less than a tenth of its total time "
+                "on a CPU. Waiting costs time, not CPU."
+            ]
+            if all(row.cpu_seconds < 0.1 * row.seconds for row in by.values())
+            else []
+        ),
     ]
 
 
@@ -685,23 +712,37 @@ def _explain_cpu(by: dict[str, Row], files: int) -> list[str]:
     own = "its own interpreter and its own GIL" if gil else "its own interpreter"
     at_once = "in parallel" if size > 1 else "one at a time"
     executor_size, _ = _pool(by, "asyncio-executor", files)
+    threads += (
+        f" Together they used {by['threads'].cpu_seconds:.2f} s of CPU time; the "
+        f"baseline used {by['sequential'].cpu_seconds:.2f} s."
+    )
     return [
         f"**Threads** ({_speed(by, 'threads')}): {threads}",
         f"**Processes** ({_speed(by, 'processes')}): each of the "
         f"{plural(size, 'worker process')} has {own}, so {size} computed {at_once} "
         f"on the {cpus}. {files} files in {plural(rounds, 'round')} make at best "
-        f"{best:.2f}× the sequential speed{verdict}",
+        f"{best:.2f}× the sequential speed{verdict}{_crowded(by['processes'])}",
         f"**asyncio + ProcessPoolExecutor** ({_speed(by, 'asyncio-executor')}): "
         "`loop.run_in_executor()` sent each file to one of "
         f"{plural(executor_size, 'process')} and the loop awaited the results: the "
         f"work ran {at_once}, as in the pool above, while the loop stayed free for "
-        "other coroutines.",
+        f"other coroutines.{_crowded(by['asyncio-executor'])}",
         f"**asyncio, work in the coroutines** ({_speed(by, 'asyncio-blocking')}): "
         "the coroutines never await, so each ran to its end before the loop could "
         "start the next: sequential code with extra steps. An event loop overlaps "
         "waiting, not computing.",
         _steadiness(by["sequential"].seconds, by["asyncio-blocking"].seconds),
     ]
+
+
+def _crowded(row: Row, subject: str = "Its workers were") -> str:
+    """A sentence when a row's CPU work did not have its CPUs to itself."""
+    if row.on_cpu >= 0.8:
+        return ""
+    return (
+        f" {subject} on a CPU only {row.on_cpu:.0%} of the time spent on files: "
+        "other programs were using the CPUs meanwhile."
+    )
 
 
 def steady(first: float, last: float) -> bool:
@@ -745,42 +786,12 @@ def log_summary(log_path: Path, tail: int) -> list[str]:
     ]
 
 
-def load_average() -> float | None:
-    """Runnable processes on the machine, averaged over a minute (None on Windows)."""
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return None
-
-
-def load_sentence(before: float | None, after: float | None, mode: str) -> str:
-    """How busy the machine was around a comparison; a busy machine skews it."""
-    if before is None or after is None:
-        return ""
-    cpus = measure.usable_cpus()
-    said = (
-        f"Load average (1 minute) at the start and end of these runs: {before:.2f} "
-        f"and {after:.2f}, on {plural(cpus, 'usable CPU')}."
-    )
-    if max(before, after) > 2 * cpus:
-        said += " Other programs were competing for the CPUs: " + (
-            "that slows starting processes, not sleeping."
-            if mode == "io"
-            else "these times are slower and noisier than on an idle machine, "
-            "parallel ones most of all."
-        )
-    return said
-
-
 def report(paths: list[Path], mode: str, **options: Any) -> str:
     """Run the comparison for one mode; return its table and explanation (Markdown)."""
-    before = load_average()
     rows = compare(paths, mode, **options)
-    after = load_average()
     parts = [
         f"**{TITLES[mode]}**",
         comparison_table(rows, len(paths)),
-        load_sentence(before, after, mode),
         "\n".join(explain(rows, len(paths))),
     ]
     return "\n\n".join(part for part in parts if part)
