@@ -340,8 +340,11 @@ def test_the_cpu_table_shows_the_gil_and_parallel_processes(snippet_output: Outp
 
 def test_the_page_explains_with_this_builds_numbers(snippet_output: Output) -> None:
     out = snippet_output(SOLUTION)
-    io = table(out, fp.TITLES["io"], IO_ROWS)
-    for key, (_, seconds, speed_up) in io.items():
+    rows = [
+        *table(out, fp.TITLES["io"], IO_ROWS).items(),
+        *table(out, fp.TITLES["cpu"], CPU_ROWS).items(),
+    ]
+    for key, (_, seconds, speed_up, _) in rows:
         if key != "sequential":
             assert f"({seconds:.2f} s, {speed_up:.2f}× the sequential speed)" in out
     assert "Measured on " in out and "start method spawn" in out
