@@ -713,8 +713,8 @@ def _explain_cpu(by: dict[str, Row], files: int) -> list[str]:
     at_once = "in parallel" if size > 1 else "one at a time"
     executor_size, _ = _pool(by, "asyncio-executor", files)
     threads += (
-        f" Together they used {by['threads'].cpu_seconds:.2f} s of CPU time; the "
-        f"baseline used {by['sequential'].cpu_seconds:.2f} s."
+        f" Their CPU time added up to {by['threads'].cpu_seconds:.2f} s; the "
+        f"baseline's was {by['sequential'].cpu_seconds:.2f} s."
     )
     return [
         f"**Threads** ({_speed(by, 'threads')}): {threads}",
