@@ -132,12 +132,14 @@ _runs: dict[str, snippet_runner.Run] = {}
 def snippet_run(request: pytest.FixtureRequest) -> Callable[[str], snippet_runner.Run]:
     """``snippet_run("snippets/x/01_y.py")``: the run from this session's build, or a fresh one."""
     fences = {fence.path: fence.options for fence in snippet_fences()}
+    # Build now, while the fixture is set up, not from inside the test: a test's time
+    # limit covers its body only, and the build (bounded by BUILD_TIMEOUT) takes minutes.
+    build_runs = {}
+    if request.config.stash.get(_BUILD_SELECTED, False):
+        build_runs = request.getfixturevalue("site_build").runs
 
     def get(path: str) -> snippet_runner.Run:
         if path not in _runs:
-            build_runs = {}
-            if request.config.stash.get(_BUILD_SELECTED, False):
-                build_runs = request.getfixturevalue("site_build").runs
             if path in build_runs:
                 _runs[path] = build_runs[path]
             else:
