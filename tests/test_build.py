@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import Build, snippet_fences
+import pytest
+from conftest import ROOT, Build, snippet_fences
 
 
 def test_site_builds_strictly(site_build: Build) -> None:
@@ -56,3 +57,16 @@ def test_no_third_party_assets(site_build: Build) -> None:
             if 'rel="canonical"' not in match[0] and 'rel="alternate"' not in match[0]:
                 offenders.append(f"{html_path.relative_to(site_build.site)}: {match[0][:120]}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_notebooks_run_fresh_unless_the_edit_loop_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mkdocs-jupyter reuses executed notebooks only where NOTEBOOK_CACHE is set
+    (dev.py serve): CI and the deploy build show timings from this run."""
+    from mkdocs.config import load_config
+
+    monkeypatch.delenv("NOTEBOOK_CACHE", raising=False)
+    plugin = load_config(str(ROOT / "mkdocs.yml")).plugins["mkdocs-jupyter"]
+    assert plugin.config["cache"] is False
+    assert plugin.config["execute"] is True and plugin.config["allow_errors"] is False
+    monkeypatch.setenv("NOTEBOOK_CACHE", "true")
+    assert load_config(str(ROOT / "mkdocs.yml")).plugins["mkdocs-jupyter"].config["cache"] is True

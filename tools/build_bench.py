@@ -7,7 +7,8 @@ your files or your snippet cache, and measures:
 1. a clean strict build: ``mkdocs build --strict`` in a new process with an empty
    snippet cache, so every snippet runs (what CI and the deployed site pay; it also
    fills the copy's cache). The runner's record gives the sum of the snippets' own
-   run times; the overhead is the build time minus that sum;
+   run times; the notebooks are executed once more on their own (nbclient, as the
+   plugin does) to time them; the overhead is the build time minus both;
 2. in another new process (so the cache must have survived a restart), builds the
    way ``mkdocs serve`` rebuilds on every save, in one process (load the
    configuration, build): first with nothing changed, then after a prose-only edit
@@ -51,7 +52,22 @@ def copy_project(dest: Path) -> None:
 def bench_env(**extra: str) -> dict[str, str]:
     """This environment, minus settings that would change what is measured."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SNIPPET_") and k != "CI"}
-    return env | {"NO_MKDOCS_2_WARNING": "1", "SNIPPET_CACHE": "1"} | extra
+    edit_loop = {"SNIPPET_CACHE": "1", "NOTEBOOK_CACHE": "true"}  # as `dev.py serve`
+    return env | {"NO_MKDOCS_2_WARNING": "1"} | edit_loop | extra
+
+
+def notebook_seconds(project: Path) -> float:
+    """How long executing the site's notebooks takes, kernel start included."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    total = 0.0
+    for path in sorted((project / "docs").rglob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(notebook, resources={"metadata": {"path": str(path.parent)}}).execute()
+        total += time.perf_counter() - start
+    return total
 
 
 def read_runs(record: Path) -> list[dict]:
@@ -127,6 +143,7 @@ def main() -> int:
             print(clean.stdout + clean.stderr, file=sys.stderr)
             print("the clean build failed or did not run every snippet", file=sys.stderr)
             return 1
+        notebooks = notebook_seconds(project)
         edited = snippet_to_edit(project, runs)
         second = subprocess.run(
             [sys.executable, __file__, "--rebuilds", project, tmp / "s", tmp, edited["path"]],
@@ -139,12 +156,14 @@ def main() -> int:
             print(second.stdout + second.stderr, file=sys.stderr)
             return 1
         steps = json.loads(second.stdout.splitlines()[-1])
-    return report(clean_seconds, runs, steps, edited)
+    return report(clean_seconds, runs, notebooks, steps, edited)
 
 
-def report(clean_seconds: float, runs: list[dict], steps: dict, edited: dict) -> int:
+def report(
+    clean_seconds: float, runs: list[dict], notebooks: float, steps: dict, edited: dict
+) -> int:
     snippet_seconds = sum(run["seconds"] for run in runs)
-    overhead = clean_seconds - snippet_seconds
+    overhead = clean_seconds - snippet_seconds - notebooks
     prose = steps["prose"]["seconds"]
     only_edited = steps["snippet"]["ran"] == [edited["path"]]
     checks = {
@@ -161,7 +180,8 @@ def report(clean_seconds: float, runs: list[dict], steps: dict, edited: dict) ->
     rows = [
         ("clean strict build, new process, every snippet runs", clean_seconds),
         (f"sum of the {len(runs)} snippets' own run times", snippet_seconds),
-        ("overhead (clean build minus snippet time)", overhead),
+        ("executing the notebooks, timed on their own", notebooks),
+        ("overhead (clean build minus snippets and notebooks)", overhead),
         ("first build after a restart, every output cached", steps["restart"]["seconds"]),
         ("rebuild after a prose-only edit (as mkdocs serve)", prose),
         (f"rebuild after editing {edited['path']}", steps["snippet"]["seconds"]),
