@@ -19,7 +19,7 @@ import statistics
 import sys
 import sysconfig
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -156,6 +156,30 @@ def measure_interleaved(
             func()
             times.append(time.perf_counter() - start)
     return [Timing(tuple(times)) for times in samples]
+
+
+def compare(
+    funcs: Mapping[str, Callable[[], object]], *, repeats: int = 5, warmup: int = 1
+) -> dict[str, Timing]:
+    """Time several functions that are to be compared, interleaved: ``{name: Timing}``.
+
+    See ``measure_interleaved`` for why each repeat runs every function once, in turn.
+    """
+    timings = measure_interleaved(list(funcs.values()), repeats=repeats, warmup=warmup)
+    return dict(zip(funcs, timings, strict=True))
+
+
+def report(
+    body: str,
+    *,
+    repeats: int | None = None,
+    statistic: str | None = None,
+    start_method: str | None = None,
+) -> None:
+    """Print what produced a result (``provenance``), a blank line, then the result."""
+    print(provenance(repeats=repeats, statistic=statistic, start_method=start_method))
+    print()
+    print(body)
 
 
 def speedup(baseline: Timing, contender: Timing) -> float:

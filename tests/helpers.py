@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 
 # ``snippet_output(path)``: the output of a snippet that must have succeeded (conftest).
 Output = Callable[[str], str]
