@@ -7,10 +7,10 @@ name for all of them at once, and each OS has its own:
 - POSIX: a new session makes the snippet the leader of a process group, and the group
   names every process it starts. ``/proc`` (Linux) tells a live member from a zombie;
   without it (macOS) a zombie counts as alive.
-- Windows: a job object (kernel32, through ctypes) holds the snippet and, by default,
-  every process started inside it. The runner adds the snippet to the job right after
-  starting it, before Python has run a line of the snippet's code. There is no signal
-  that makes Python print where it hung, so a timeout there only kills.
+- Windows: a job object (kernel32, through ctypes) holds the snippet and every process
+  started inside it, and counts the live ones. The snippet starts suspended, joins the
+  job, then resumes, so nothing it starts escapes. No signal makes Python print where
+  it hung there, so a timeout only kills.
 """
 
 from __future__ import annotations
@@ -89,21 +89,32 @@ class _ProcessGroup:
         pass
 
 
+_CREATE_SUSPENDED = 0x00000004
+# What the runner does to the snippet's process: assign it to a job, terminate, resume.
+_ACCESS = 0x0100 | 0x0001 | 0x0800  # PROCESS_SET_QUOTA, _TERMINATE, _SUSPEND_RESUME
+
+
 class _JobObject:
     """Windows: a job object that holds the snippet and the processes it starts."""
 
-    popen_options: ClassVar[dict[str, Any]] = {}
+    # Started suspended, so that nothing runs before it is in the job: in a virtual
+    # environment, python.exe is a launcher that starts the real interpreter at once.
+    popen_options: ClassVar[dict[str, Any]] = {"creationflags": _CREATE_SUSPENDED}
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self._k32 = _kernel32()
         self._job = self._k32.CreateJobObjectW(None, None)
-        process = self._k32.OpenProcess(_SET_QUOTA | _TERMINATE, False, proc.pid)
-        assigned = self._job and process and self._k32.AssignProcessToJobObject(self._job, process)
-        error = ctypes.get_last_error()
-        if process:
-            self._k32.CloseHandle(process)
-        if not assigned and proc.poll() is None:
-            raise ctypes.WinError(error)
+        process = self._k32.OpenProcess(_ACCESS, False, proc.pid)
+        try:
+            if not (
+                self._job and process and self._k32.AssignProcessToJobObject(self._job, process)
+            ):
+                proc.kill()
+                raise ctypes.WinError(ctypes.get_last_error())
+            _resume(process)
+        finally:
+            if process:
+                self._k32.CloseHandle(process)
 
     def ask_where_it_hangs(self, proc: subprocess.Popen[bytes]) -> None:
         pass  # no signal makes faulthandler print on Windows
@@ -120,9 +131,6 @@ class _JobObject:
 
     def close(self) -> None:
         self._k32.CloseHandle(self._job)
-
-
-_SET_QUOTA, _TERMINATE = 0x0100, 0x0001  # the access AssignProcessToJobObject needs
 
 
 class _Accounting(ctypes.Structure):
@@ -151,9 +159,20 @@ def _kernel32() -> Any:
     k32.OpenProcess.argtypes = [dword, wintypes.BOOL, dword]
     k32.AssignProcessToJobObject.argtypes = [handle, handle]
     k32.TerminateJobObject.argtypes = [handle, wintypes.UINT]
-    k32.QueryInformationJobObject.argtypes = [handle, ctypes.c_int, pointer, dword, pointer]
+    info = ctypes.POINTER(_Accounting)
+    k32.QueryInformationJobObject.argtypes = [handle, ctypes.c_int, info, dword, pointer]
     k32.CloseHandle.argtypes = [handle]
     return k32
+
+
+def _resume(process: int) -> None:
+    """NtResumeProcess: not in the Windows SDK documentation, but stable since Windows XP
+    (psutil resumes processes this way); documented APIs resume one thread at a time."""
+    from ctypes import wintypes
+
+    ntdll = ctypes.WinDLL("ntdll")
+    ntdll.NtResumeProcess.argtypes = [wintypes.HANDLE]
+    ntdll.NtResumeProcess(process)
 
 
 ProcessTree = _JobObject if os.name == "nt" else _ProcessGroup
