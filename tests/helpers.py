@@ -130,15 +130,17 @@ class SnippetFence:
 def snippet_fences(root: Path = ROOT) -> list[SnippetFence]:
     """Every ``python-snippet`` fence in the pages, as pytest-examples finds it."""
     return [
-        SnippetFence(
-            rel(ex.path, root),
-            ex.start_line,
-            ex.source.strip(),
-            FenceOptions.parse(ex.prefix_settings()),
-        )
+        SnippetFence(rel(ex.path, root), ex.start_line, ex.source.strip(), _options(ex))
         for ex in find_examples(*pages(root))
         if ex.prefix.split()[0] == "python-snippet"
     ]
+
+
+def _options(example: CodeExample) -> FenceOptions:
+    try:
+        return FenceOptions.parse(example.prefix_settings())
+    except ValueError as error:
+        raise ValueError(f"{example}: {error}") from None
 
 
 def orphan_snippets(root: Path = ROOT) -> list[str]:
@@ -225,7 +227,7 @@ def check_code_block(example: CodeExample, eval_example: EvalExample) -> None:
 
 def _check(example: CodeExample, eval_example: EvalExample) -> None:
     if block_kind(example) == "python-snippet":
-        FenceOptions.parse(example.prefix_settings())
+        _options(example)  # raises, naming the block, on a wrong option
         target = ROOT / example.source.strip()
         assert target.is_file(), f"{example}: {example.source.strip()} does not exist"
         assert target.is_relative_to(ROOT / "snippets"), f"{example}: snippets live under snippets/"

@@ -103,7 +103,7 @@ def formatter(
             f"{language} fence names {relative!r}, which is not a .py file under {project_root()}"
         )
     run = cache.cached_or_run(path, timeout_for(fence.timeout), fence.output, fence.returncode)
-    report.note(run)
+    report.record(run)
     if run.failure():
         raise SnippetError(run.describe_failure())
     rendered = base_format(

@@ -20,12 +20,12 @@ from snippet_runner.process import Run
 _this_build: list[Run] = []
 
 
-def note(run: Run) -> None:
+def record(run: Run) -> None:
     """Count ``run`` in this build's report and append it to ``$SNIPPET_RECORD``."""
     _this_build.append(run)
-    record = os.environ.get("SNIPPET_RECORD")
-    if record:
-        with open(record, "a", encoding="utf-8") as file:
+    path = os.environ.get("SNIPPET_RECORD")
+    if path:
+        with open(path, "a", encoding="utf-8") as file:
             file.write(json.dumps(asdict(run)) + "\n")
 
 
