@@ -26,6 +26,7 @@ from helpers import (
 from pytest_examples import EvalExample, find_examples
 from snippet_runner.fence import FenceOptions, SnippetError, validator
 from snippet_runner.process import DEFAULT_TIMEOUT, run_snippet, timeout_for
+from snippet_runner.tree import kill_leftovers
 
 HANG_WITH_CHILDREN = '''"""Starts a worker process and a subprocess, then hangs."""
 import multiprocessing, subprocess, sys, time
@@ -112,6 +113,28 @@ def test_a_child_holding_the_output_is_a_leftover_not_a_hang(tmp_path: Path) -> 
     assert run.left_running and not run.timed_out, run.describe_failure()
     assert "parent done" in run.output
     assert live_processes_mentioning(marker) == []
+
+
+class FakeTree:
+    """A process tree that ends by itself after ``lives`` looks, or when killed."""
+
+    def __init__(self, lives: int) -> None:
+        self.lives, self.killed = lives, False
+
+    def alive(self) -> bool:
+        self.lives -= 1
+        return not self.killed and self.lives >= 0
+
+    def kill(self) -> None:
+        self.killed = True
+
+
+def test_leftovers_get_a_grace_period_then_are_killed_and_reported() -> None:
+    """The logic both platforms share (the Windows job object cannot run here)."""
+    ending = FakeTree(lives=2)
+    assert kill_leftovers(ending, grace=5) is False and not ending.killed
+    stuck = FakeTree(lives=10**6)
+    assert kill_leftovers(stuck, grace=0.1) is True and stuck.killed
 
 
 def test_environment_timeout_overrides_the_page(
