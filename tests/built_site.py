@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import ROOT, Build
+from helpers import ROOT, Build
 
 ARTIFACTS = ROOT / ".artifacts"  # ignored by git: screenshots and reports for review
 NOT_FOUND_PAGE = "404.html"

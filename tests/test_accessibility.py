@@ -28,7 +28,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 from bs4 import BeautifulSoup, Tag
 from built_site import Page, local_target, reader_pages, site_dir, site_pages
-from conftest import Build
+from helpers import Build
 
 # Alt text that tools fill in when the author gave none (nbconvert writes the first).
 PLACEHOLDER_ALT = {"no description has been provided for this image", "image", "png", "svg"}

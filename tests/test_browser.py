@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from built_site import ARTIFACTS, BASE_PATH, NOT_FOUND_PAGE, reader_pages, site_dir
-from conftest import Build
+from helpers import Build
 from playwright.sync_api import BrowserContext, Page, Request, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout

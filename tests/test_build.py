@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, Build, snippet_fences
+from helpers import ROOT, Build, snippet_fences
 
 
 def test_site_builds_strictly(site_build: Build) -> None:
@@ -37,7 +37,7 @@ def test_pages_show_code_and_output_tabs(site_build: Build) -> None:
         page = "" if page == "index" else page.removesuffix("/index")
         html_path = site_build.site / page / "index.html"
         html = html_path.read_text(encoding="utf-8")
-        if fence.options.get("show") != "output":
+        if fence.options.show != "output":
             assert f'<span class="filename">{fence.path}</span>' in html, (
                 f"{fence.path} not shown on {fence.page}"
             )

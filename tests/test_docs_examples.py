@@ -14,8 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-import snippet_runner
-from conftest import DOCS, PAGES, ROOT
+from helpers import DOCS, PAGES, ROOT, check_code_block
 from pytest_examples import CodeExample, EvalExample, find_examples
 
 SOURCES = [*PAGES, ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
@@ -33,48 +32,9 @@ KNOWN_LANGUAGES = {
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 
 
-def kind(example: CodeExample) -> str:
-    return example.prefix.strip("{} ").split()[0].lstrip(".")
-
-
 @pytest.mark.parametrize("example", EXAMPLES, ids=str)
 def test_code_block(example: CodeExample, eval_example: EvalExample) -> None:
     check_code_block(example, eval_example)
-
-
-def check_code_block(example: CodeExample, eval_example: EvalExample) -> None:
-    """Check one block; a failure names the file and lines (``path:start-end``)."""
-    try:
-        _check(example, eval_example)
-    except pytest.fail.Exception as failure:
-        if str(example) in str(failure):
-            raise
-        pytest.fail(f"{example}: {failure}", pytrace=False)
-
-
-def _check(example: CodeExample, eval_example: EvalExample) -> None:
-    if kind(example) == "python-snippet":
-        snippet_runner.validator("python-snippet", example.prefix_settings(), {}, {}, None)
-        target = ROOT / example.source.strip()
-        assert target.is_file(), f"{example}: {example.source.strip()} does not exist"
-        assert target.is_relative_to(ROOT / "snippets"), f"{example}: snippets live under snippets/"
-        return
-    assert kind(example) == "python", f"{example}: unknown block type {example.prefix!r}"
-    assert "exec" not in example.prefix_settings(), (
-        f"{example}: markdown-exec runs inline blocks in-process; put the program in "
-        "snippets/ and show it with a python-snippet fence"
-    )
-    eval_example.set_config(line_length=88, target_version="py311", ruff_ignore=["T201"])
-    eval_example.lint_ruff(example)
-    test = example.prefix_settings().get("test", "")
-    if test.startswith("skip:"):
-        pytest.skip(f"{example}: not run ({test.removeprefix('skip:').strip()})")
-    elif test == "varies":
-        eval_example.run(example)
-    elif test == "":
-        eval_example.run_print_check(example)
-    else:
-        pytest.fail(f'{example}: test="{test}" is neither "varies" nor "skip: <reason>"')
 
 
 def fence_infos(path: Path) -> list[tuple[int, str]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from built_site import ARTIFACTS, SITE_URL, Page, local_target, site_dir, site_pages
-from conftest import DOCS, Build
+from helpers import DOCS, Build
 
 URL_ATTRIBUTES = ("href", "src")
 NOT_LINKS = {"data", "mailto"}  # data: URIs (embedded plots) and mail addresses

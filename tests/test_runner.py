@@ -14,10 +14,19 @@ import uuid
 from pathlib import Path
 
 import pytest
-import snippet_runner
-from conftest import Build, build_site, orphan_snippets, site_skeleton
+from helpers import (
+    GOOD,
+    Build,
+    build_site,
+    check_code_block,
+    orphan_snippets,
+    throwaway_site,
+    write,
+)
 from pytest_examples import EvalExample, find_examples
-from test_docs_examples import check_code_block
+from snippet_runner.fence import FenceOptions, SnippetError, validator
+from snippet_runner.process import DEFAULT_TIMEOUT, run_snippet, timeout_for
+from snippet_runner.tree import kill_leftovers
 
 HANG_WITH_CHILDREN = '''"""Starts a worker process and a subprocess, then hangs."""
 import multiprocessing, subprocess, sys, time
@@ -46,22 +55,22 @@ def live_processes_mentioning(marker: str) -> list[int]:
     return found
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_a_raising_snippet_is_named_with_its_line(tmp_path: Path) -> None:
     snippet = write(
         tmp_path / "boom.py",
         'def main():\n    raise RuntimeError("injected")\n\nmain()\n',
     )
-    run = snippet_runner.run_snippet(snippet, 30)
+    run = run_snippet(snippet, 30)
     message = run.describe_failure()
     assert "exited with code 1" in message
     assert str(snippet) in message and "line 2, in main" in message
     assert "RuntimeError: injected" in message
+
+
+def test_the_run_knows_the_exit_status_its_page_expects(tmp_path: Path) -> None:
+    snippet = write(tmp_path / "three.py", "raise SystemExit(3)\n")
+    assert run_snippet(snippet, 30, expected_returncode=3).failure() is None
+    assert run_snippet(snippet, 30).failure() == "exited with code 3 (expected 0)"
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to look for survivors")
@@ -69,7 +78,7 @@ def test_a_hang_is_killed_with_its_whole_process_tree(tmp_path: Path) -> None:
     marker = f"marker-{uuid.uuid4().hex}"
     snippet = write(tmp_path / f"{marker}.py", HANG_WITH_CHILDREN.format(marker=marker))
     start = time.monotonic()
-    run = snippet_runner.run_snippet(snippet, 3)
+    run = run_snippet(snippet, 3)
     assert time.monotonic() - start < 15
     assert run.timed_out and "did not finish within its 3 s timeout" in run.describe_failure()
     assert re.search(r"line \d+ in main", run.output), "faulthandler should say where it hung"
@@ -84,7 +93,7 @@ def test_leftover_processes_fail_the_run(tmp_path: Path) -> None:
         f'child = [sys.executable, "-c", "import time; time.sleep(60)", "{marker}"]\n'
         "subprocess.Popen(child, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
     )
-    run = snippet_runner.run_snippet(write(tmp_path / "orphan.py", code), 30)
+    run = run_snippet(write(tmp_path / "orphan.py", code), 30)
     assert run.left_running and "left processes running" in run.describe_failure()
     assert live_processes_mentioning(marker) == []
 
@@ -99,24 +108,46 @@ def test_a_child_holding_the_output_is_a_leftover_not_a_hang(tmp_path: Path) -> 
         'print("parent done")\n'
     )
     start = time.monotonic()
-    run = snippet_runner.run_snippet(write(tmp_path / "holder.py", code), 30)
+    run = run_snippet(write(tmp_path / "holder.py", code), 30)
     assert time.monotonic() - start < 15
     assert run.left_running and not run.timed_out, run.describe_failure()
     assert "parent done" in run.output
     assert live_processes_mentioning(marker) == []
 
 
+class FakeTree:
+    """A process tree that ends by itself after ``lives`` looks, or when killed."""
+
+    def __init__(self, lives: int) -> None:
+        self.lives, self.killed = lives, False
+
+    def alive(self) -> bool:
+        self.lives -= 1
+        return not self.killed and self.lives >= 0
+
+    def kill(self) -> None:
+        self.killed = True
+
+
+def test_leftovers_get_a_grace_period_then_are_killed_and_reported() -> None:
+    """The logic both platforms share (the Windows job object cannot run here)."""
+    ending = FakeTree(lives=2)
+    assert kill_leftovers(ending, grace=5) is False and not ending.killed
+    stuck = FakeTree(lives=10**6)
+    assert kill_leftovers(stuck, grace=0.1) is True and stuck.killed
+
+
 def test_environment_timeout_overrides_the_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SNIPPET_TIMEOUT", "5")
-    assert snippet_runner.timeout_for(600) == 5
+    assert timeout_for(600) == 5
     monkeypatch.delenv("SNIPPET_TIMEOUT")
-    assert snippet_runner.timeout_for(600) == 600
-    assert snippet_runner.timeout_for(None) == snippet_runner.DEFAULT_TIMEOUT
+    assert timeout_for(600) == 600
+    assert timeout_for(None) == DEFAULT_TIMEOUT
     monkeypatch.setenv("SNIPPET_TIMEOUT", "soon")
-    with pytest.raises(snippet_runner.SnippetError, match="SNIPPET_TIMEOUT"):
-        snippet_runner.timeout_for(None)
+    with pytest.raises(ValueError, match="SNIPPET_TIMEOUT"):
+        timeout_for(None)
 
 
 @pytest.mark.parametrize(
@@ -128,38 +159,21 @@ def test_environment_timeout_overrides_the_page(
     ],
 )
 def test_fence_options_are_checked(options: dict[str, str], error: str) -> None:
-    with pytest.raises(snippet_runner.SnippetError, match=error):
-        snippet_runner.validator("python-snippet", options, {}, {}, None)
+    with pytest.raises(ValueError, match=error):
+        FenceOptions.parse(options)
+    # In the build, the same error stops it: superfences lets only a SnippetError through.
+    with pytest.raises(SnippetError, match=f"python-snippet: .*{error}"):
+        validator("python-snippet", options, {}, {}, None)
+
+
+def test_fence_options_are_parsed_once_with_defaults() -> None:
+    parsed: dict[str, FenceOptions] = {}
+    assert validator("python-snippet", {"returncode": "2", "show": "output"}, parsed, {}, None)
+    assert parsed["fence"] == FenceOptions(returncode=2, show="output")
+    assert FenceOptions.parse({}) == FenceOptions(timeout=None, output="text", show="both")
 
 
 # --- whole builds on a throwaway site: one injected fault each ----------------------------------
-
-
-def throwaway_site(
-    tmp_path: Path,
-    snippet_code: str | None,
-    include: str = "snippets/demo/01_demo.py",
-    fence_options: str = "",
-) -> Path:
-    """A copy of our mkdocs.yml (without nav and watch) with one page that shows one snippet."""
-    site_skeleton(tmp_path)
-    fence = f"```python-snippet {fence_options}".rstrip()
-    write(tmp_path / "docs" / "index.md", f"# Demo\n\n{fence}\n{include}\n```\n")
-    if snippet_code is not None:
-        write(tmp_path / "snippets" / "demo" / "01_demo.py", snippet_code)
-    return tmp_path
-
-
-GOOD = """\"\"\"Fine.\"\"\"
-
-
-def main():
-    print("hello from the demo")
-
-
-if __name__ == "__main__":
-    main()
-"""
 
 
 def build(tmp_path: Path, site: Path, **env: str) -> Build:

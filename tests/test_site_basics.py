@@ -17,7 +17,7 @@ import jinja2
 import material
 import pytest
 from built_site import BASE_PATH, SITE_URL, local_target, reader_pages, site_dir, site_pages
-from conftest import DOCS, ROOT, Build
+from helpers import DOCS, ROOT, Build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 

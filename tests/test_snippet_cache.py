@@ -17,9 +17,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-import snippet_runner
-from conftest import Build, build_site
-from test_runner import GOOD, throwaway_site, write
+from helpers import GOOD, Build, build_site, throwaway_site, write
+from snippet_runner.cache import CACHE_DIR, cache_enabled, cache_key
 
 CACHED = "snippet-cached"  # the class of the note under a reused output
 # Every run prints a new id, so a page shows whether its output was reused.
@@ -30,59 +29,53 @@ FRESH_ID = GOOD.replace(
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A tiny project: a snippet that imports measure.py, which imports a sibling."""
+    """A tiny project: a chapter whose snippet runs a sibling by path and reads a data
+    file, a shared module, another chapter, a page, and the pinned files."""
     monkeypatch.setenv("MKDOCS_CONFIG_DIR", str(tmp_path))
-    write(tmp_path / "snippets" / "measure.py", "import helper\n")
-    write(tmp_path / "snippets" / "helper.py", "X = 1\n")
-    write(tmp_path / "snippets" / "unrelated.py", "Y = 1\n")
-    write(tmp_path / "snippets" / "demo" / "util.py", "Z = 1\n")
-    write(
-        tmp_path / "snippets" / "demo" / "01_demo.py",
-        "import importlib, sys\nimport measure\nutil = importlib.import_module('util')\n",
-    )
+    for name, text in {
+        "snippets/demo/01_demo.py": "import subprocess, sys\nimport measure\n",
+        "snippets/demo/02_child.py": "print('run by 01_demo, by path')\n",
+        "snippets/demo/data/input.txt": "1 2 3\n",
+        "snippets/measure.py": "X = 1\n",
+        "snippets/other/01_other.py": "print('another chapter')\n",
+        "docs/index.md": "# Prose\n",
+        "pyproject.toml": "[project]\n",
+        "constraints.txt": "a==1\n",
+        "README.md": "# Readme\n",
+    }.items():
+        write(tmp_path / name, text)
     return tmp_path
 
 
 def key(project: Path, output: str = "text", returncode: int = 0) -> str:
-    return snippet_runner.cache_key(project / "snippets/demo/01_demo.py", output, returncode)
-
-
-def test_project_imports_are_found_through_one_another(project: Path) -> None:
-    found = snippet_runner.project_imports(project / "snippets/demo/01_demo.py")
-    assert {p.relative_to(project).as_posix() for p in found} == {
-        "snippets/measure.py",
-        "snippets/helper.py",
-        "snippets/demo/util.py",
-    }
-
-
-def test_a_snippet_outside_the_project_looks_only_beside_itself(tmp_path: Path) -> None:
-    # MKDOCS_CONFIG_DIR is not set here: the project root is elsewhere.
-    write(tmp_path / "helper.py", "X = 1\n")
-    write(tmp_path / "deeper" / "helper.py", "X = 2\n")
-    snippet = write(tmp_path / "alone.py", "import helper\n")
-    assert snippet_runner.project_imports(snippet) == {tmp_path / "helper.py"}
+    return cache_key(project / "snippets/demo/01_demo.py", output, returncode)
 
 
 @pytest.mark.parametrize(
     "change",
     [
         "snippets/demo/01_demo.py",
+        "snippets/demo/02_child.py",  # run by path, as gil/07 runs gil/03
+        "snippets/demo/data/input.txt",
+        "snippets/demo/03_new.py",
         "snippets/measure.py",
-        "snippets/helper.py",
-        "snippets/demo/util.py",
+        "snippets/shared_new.py",
+        "pyproject.toml",
+        "constraints.txt",
     ],
 )
-def test_key_changes_with_the_snippet_and_what_it_imports(project: Path, change: str) -> None:
+def test_key_covers_the_chapter_shared_modules_and_pins(project: Path, change: str) -> None:
     before = key(project)
-    (project / change).write_text((project / change).read_text() + "# edited\n")
+    path = project / change
+    write(path, (path.read_text() if path.exists() else "") + "# edited\n")
     assert key(project) != before
 
 
-def test_key_ignores_files_the_snippet_does_not_use(project: Path) -> None:
+def test_key_ignores_other_chapters_and_prose(project: Path) -> None:
     before = key(project)
-    write(project / "snippets" / "unrelated.py", "Y = 2\n")
-    write(project / "snippets" / "demo" / "02_other.py", "print('other')\n")
+    for name in ("snippets/other/01_other.py", "docs/index.md", "README.md"):
+        write(project / name, "# edited\n")
+    write(project / "snippets" / "demo" / "__pycache__" / "x.pyc", "derived")
     assert key(project) == before
 
 
@@ -117,14 +110,14 @@ def test_only_serve_or_an_opt_in_uses_the_cache_and_never_ci(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(sys, "argv", argv)
-    assert snippet_runner.cache_enabled() is enabled
+    assert cache_enabled() is enabled
 
 
 def test_a_wrong_cache_setting_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("SNIPPET_CACHE", "yes")
-    with pytest.raises(snippet_runner.SnippetError, match="SNIPPET_CACHE"):
-        snippet_runner.cache_enabled()
+    with pytest.raises(ValueError, match="SNIPPET_CACHE"):
+        cache_enabled()
 
 
 # --- whole builds -------------------------------------------------------------------------------
@@ -169,6 +162,26 @@ def test_cache_reuses_marks_and_reruns_after_an_edit(tmp_path: Path) -> None:
     assert run_id(page5) != run_id(page4) and CACHED not in page5
 
 
+RUNS_A_SIBLING = GOOD.replace(
+    'print("hello from the demo")',
+    "import subprocess, sys\n    from pathlib import Path\n"
+    '    child = Path(__file__).with_name("02_child.py")\n'
+    "    subprocess.run([sys.executable, child], check=True)",
+)
+
+
+def test_editing_a_file_the_snippet_runs_by_path_runs_it_again(tmp_path: Path) -> None:
+    """Like gil/07 and gil/08, which run gil/03 as a subprocess: no import names it."""
+    site = throwaway_site(tmp_path / "src", RUNS_A_SIBLING)
+    child = write(site / "snippets" / "demo" / "02_child.py", 'print("child says one")\n')
+    _, before = cached_build(tmp_path, site, "first")
+    assert "child says one" in before
+    child.write_text('print("child says two")\n')
+    again, after = cached_build(tmp_path, site, "edited")
+    assert "child says two" in after and CACHED not in after
+    assert not again.runs["snippets/demo/01_demo.py"].cached
+
+
 def test_failures_are_never_cached(tmp_path: Path) -> None:
     flag = tmp_path / f"fail-{uuid.uuid4().hex}"
     flag.touch()
@@ -181,7 +194,7 @@ def test_failures_are_never_cached(tmp_path: Path) -> None:
     env = {"SNIPPET_CACHE": "1", "CI": ""}
     failed = build_site(tmp_path / "failed", env=env, cwd=site)
     assert failed.returncode != 0 and "exited with code 5" in failed.log
-    assert not list((site / snippet_runner.CACHE_DIR).glob("*.json"))
+    assert not list((site / CACHE_DIR).glob("*.json"))
     flag.unlink()  # same inputs, now it succeeds: it must have run, not come from the cache
     _, page = cached_build(tmp_path, site, "fixed")
     assert CACHED not in page and "run id" in page

@@ -1,0 +1,16 @@
+"""Run example files as real programs and show their source and output on the page.
+
+markdown-exec runs ``python`` blocks inside the build process, under a made-up module
+name and with no time limit. Our examples need the opposite: each one runs as
+``python snippets/...py`` would for a reader, in its own process, with a timeout, and a
+failure stops the build. This package is that one difference, one job per module:
+
+- ``fence``: the ``python-snippet`` fence mkdocs.yml declares, its options, the page;
+- ``process``: running one snippet (``Run``), and ``tree``: killing all it started;
+- ``cache``: reusing outputs in the edit loop while nothing they may use has changed;
+- ``report``: the cost report every build prints, and the run record tests read back;
+- ``build``: a strict ``mkdocs build`` that returns its runs (tests, ``dev.py bench``).
+
+It knows nothing about chapters; pages and snippets know nothing about it beyond the
+fence. ``python -m snippet_runner PATH`` runs one snippet the same way.
+"""

@@ -1,0 +1,119 @@
+"""The ``python-snippet`` fence: pymdownx.superfences calls ``validator`` then ``formatter``.
+
+mkdocs.yml declares the fence (no MkDocs hooks, so Zensical reads the same config):
+
+    ```python-snippet timeout="60" output="markdown"
+    snippets/threads/02_crawl_sequential_vs_threads.py
+    ```
+
+The options are parsed once, into ``FenceOptions``; the tests parse fences with it too.
+Rendering is markdown-exec's ``base_format``, given the run's output instead of code
+to execute in-process.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from markdown_exec import base_format
+from pymdownx.superfences import SuperFencesException
+
+from snippet_runner import cache, report
+from snippet_runner.process import positive, project_root, timeout_for
+
+
+class SnippetError(SuperFencesException):
+    """A snippet failed; superfences lets this exception (and only this kind) stop the build."""
+
+
+@dataclass(frozen=True)
+class FenceOptions:
+    """A fence's options. All are optional; a typo or a wrong value is an error.
+
+    - ``timeout``: seconds before the snippet's whole process tree is killed (None: the
+      default). ``SNIPPET_TIMEOUT`` in the environment overrides every timeout.
+    - ``output``: ``text`` (shown verbatim) or ``markdown`` (rendered; images the
+      snippet wrote into its working directory are embedded in the page).
+    - ``show``: ``both`` ("Code" and "Output" tabs) or ``output``.
+    - ``returncode``: the exit status the snippet is expected to end with.
+    """
+
+    timeout: float | None = None
+    output: str = "text"
+    show: str = "both"
+    returncode: int = 0
+
+    @classmethod
+    def parse(cls, inputs: dict[str, str]) -> FenceOptions:
+        known = {field.name for field in fields(cls)}
+        if unknown := set(inputs) - known:
+            raise ValueError(f"unknown option(s) {sorted(unknown)}; known: {sorted(known)}")
+        for name, allowed in {"output": ("text", "markdown"), "show": ("both", "output")}.items():
+            if inputs.get(name, allowed[0]) not in allowed:
+                raise ValueError(f"{name}={inputs[name]!r}, expected one of {allowed}")
+        timeout = positive(inputs["timeout"]) if "timeout" in inputs else None
+        return cls(
+            timeout=timeout,
+            output=inputs.get("output", cls.output),
+            show=inputs.get("show", cls.show),
+            returncode=int(inputs.get("returncode", cls.returncode)),
+        )
+
+
+def _loud(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Superfences swallows ordinary exceptions and renders the fence as plain text.
+
+    Turn every error into a SnippetError, which it lets through to stop the build.
+    """
+
+    @functools.wraps(function)
+    def wrapper(first: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(first, *args, **kwargs)
+        except SnippetError:
+            raise
+        except Exception as error:  # first: the fence's language, or the snippet's path
+            raise SnippetError(f"{first.strip()}: {error}") from error
+
+    return wrapper
+
+
+@_loud
+def validator(
+    language: str, inputs: dict[str, str], options: dict[str, Any], attrs: Any, md: Any
+) -> bool:
+    """Parse the fence's options for the formatter; a typo stops the build."""
+    options["fence"] = FenceOptions.parse(inputs)
+    return True
+
+
+@_loud
+def formatter(
+    source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any
+) -> str:
+    """Run the snippet named in the fence and render its source and output as tabs."""
+    fence: FenceOptions = options["fence"]
+    relative = source.strip()
+    path = project_root() / relative
+    if not relative.endswith(".py") or not path.is_file():
+        raise SnippetError(
+            f"{language} fence names {relative!r}, which is not a .py file under {project_root()}"
+        )
+    run = cache.cached_or_run(path, timeout_for(fence.timeout), fence.output, fence.returncode)
+    report.record(run)
+    if run.failure():
+        raise SnippetError(run.describe_failure())
+    rendered = base_format(
+        language="python",
+        run=lambda *_args, **_kwargs: run.output,
+        code=path.read_text(encoding="utf-8"),
+        md=md,
+        source="tabbed-left" if fence.show == "both" else "",
+        result="" if fence.output == "markdown" else "text",
+        tabs=("Code", "Output"),
+        extra={"title": run.path, "linenums": "1"},
+    )
+    return str(rendered) + (cache.cached_note(run) if run.cached else "")
