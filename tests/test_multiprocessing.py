@@ -408,3 +408,22 @@ def test_forkserver_preload_versions(version: tuple[int, ...], preloads: bool) -
     """The version rule the test above applies, against the CPython changelog."""
     assert forkserver_preloads_main(version) == preloads
 
+
+def test_cpu_counts_show_the_pool_size_each_implies_and_the_quota(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/03_cpu_counts_and_pool_size.py")
+    implied = dict(re.findall(r"^  (\S+)\s+(\d+) -> \2 workers \(", out, re.M))
+    assert int(implied["os.cpu_count()"]) == machine_cpus_of(out)
+    if sys.version_info >= (3, 13):
+        assert "os.process_cpu_count()" in implied
+    else:
+        assert "os.process_cpu_count(): not in this version (added in 3.13)" in out
+    quota = re.search(r"^  cgroup CPU quota\s+(\S+) -> (.*)$", out, re.M)
+    assert quota, out
+    if quota[1] == "-":
+        assert quota[2].startswith("no limit (")
+    else:  # a quota in CPUs: at most its ceiling of workers are busy at once
+        assert quota[2].startswith(f"{math.ceil(float(quota[1]))} workers busy at most")
+
+
+def machine_cpus_of(out: str) -> int:
+    return int(re.search(r"os\.cpu_count\(\)=(\d+)", out)[1])
