@@ -222,3 +222,18 @@ def test_when_the_body_of_a_coroutine_starts(snippet_output: Output) -> None:
         assert eager.index("1. body starts") < eager.index("2. caller carries on"), eager
     else:
         assert "eager_task_factory is new in Python 3.12" in out
+
+
+def test_eager_start_is_shown_where_create_task_accepts_it(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/13_when_the_body_starts.py")
+    title = "task = asyncio.create_task(body(...), eager_start=True)"
+    rejected = "create_task(..., eager_start=True) is documented from Python 3.14;"
+    # Documented from 3.14 (gh-128307); later 3.13 releases pass extra keywords on
+    # to Task, so 3.13 may show either; 3.12 and older reject it.
+    if sys.version_info >= (3, 14) or (sys.version_info >= (3, 13) and title in out):
+        assert rejected not in out
+        eager = out[out.index(title) :]
+        assert eager.index("1. body starts") < eager.index("2. caller carries on"), eager
+    else:
+        assert title not in out
+        assert rejected in out and "rejects it with a TypeError" in out
