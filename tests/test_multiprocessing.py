@@ -427,3 +427,23 @@ def test_cpu_counts_show_the_pool_size_each_implies_and_the_quota(snippet_output
 
 def machine_cpus_of(out: str) -> int:
     return int(re.search(r"os\.cpu_count\(\)=(\d+)", out)[1])
+
+
+def test_shared_memory_lifetime_follows_the_tracker(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/19_shared_memory_lifetime.py")
+    rows = tables(out)[0].by_label()
+    if sys.platform == "win32":  # no unlink(), no resource tracker
+        assert all(cells[2] == "no" for cells in rows.values())
+        return
+    attached = rows["another program attaches (track=True)"]
+    assert attached[0] == "hello"  # it read the block, and then its tracker removed it
+    assert attached[1].startswith("gone") and attached[2].startswith("yes")
+    forgotten = rows["its creator exits without unlink() (track=True)"]
+    assert forgotten[1].startswith("gone") and forgotten[2].startswith("yes")
+    if sys.version_info >= (3, 13):  # track=False (new in 3.13): nobody else unlinks
+        assert rows["another program attaches (track=False)"][1:] == ["exists", "no"]
+        left = rows["its creator exits without unlink() (track=False)"]
+        assert left[1].startswith("exists") and left[2] == "no"
+    else:
+        assert not any("track=False" in label for label in rows)
+        assert "SharedMemory(track=False) is new in Python 3.13" in out
