@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers import number, tables
 
 Output = Callable[[str], str]
 SNIPPETS = "snippets/asyncio"
@@ -237,3 +238,26 @@ def test_eager_start_is_shown_where_create_task_accepts_it(snippet_output: Outpu
     else:
         assert title not in out
         assert rejected in out and "rejects it with a TypeError" in out
+
+
+def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/14_cpu_work_inline_thread_or_process.py")
+    result = tables(out)[0]
+    inline, thread, pool = (
+        {
+            header: number(cell)
+            for header, cell in result.row(label).items()
+            if header != result.headers[0]
+        }
+        for label in ("inline", "to_thread", "process pool")
+    )
+    lag, took, beats = "Worst loop lag (ms)", "Took (s)", "Heartbeats"
+    # Inline, the loop is stuck for the whole computation; a thread or a process
+    # pool leaves it running (the loop's thread gets the GIL every switch interval).
+    assert inline[lag] > 2 * thread[lag] and inline[lag] > 2 * pool[lag]
+    assert thread[beats] > inline[beats] and pool[beats] > inline[beats]
+    # One worker thread does the same work as the coroutine did: no faster, on any
+    # build. (The process pool's time depends on free CPUs: not asserted.)
+    assert thread[took] > 0.7 * inline[took]
