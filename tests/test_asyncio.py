@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers import number, tables
 
 Output = Callable[[str], str]
 SNIPPETS = "snippets/asyncio"
@@ -222,3 +223,37 @@ def test_when_the_body_of_a_coroutine_starts(snippet_output: Output) -> None:
         assert eager.index("1. body starts") < eager.index("2. caller carries on"), eager
     else:
         assert "eager_task_factory is new in Python 3.12" in out
+
+
+def test_eager_start_is_shown_where_create_task_accepts_it(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/13_when_the_body_starts.py")
+    title = "task = asyncio.create_task(body(...), eager_start=True)"
+    rejected = "create_task(..., eager_start=True) is documented from Python 3.14;"
+    # Documented from 3.14 (gh-128307); later 3.13 releases pass extra keywords on
+    # to Task, so 3.13 may show either; 3.12 and older reject it.
+    if sys.version_info >= (3, 14) or (sys.version_info >= (3, 13) and title in out):
+        assert rejected not in out
+        eager = out[out.index(title) :]
+        assert eager.index("1. body starts") < eager.index("2. caller carries on"), eager
+    else:
+        assert title not in out
+        assert rejected in out and "rejects it with a TypeError" in out
+
+
+def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/08_cpu_work_in_a_process_pool.py")
+    result = tables(out)[0]
+    inline, thread, pool = (
+        {header: number(cell) for header, cell in list(result.row(label).items())[1:]}
+        for label in ("in the coroutine", "to_thread", "run_in_executor")
+    )
+    lag, took, beats = "Worst loop lag (ms)", "They took (s)", "Heartbeats meanwhile"
+    # Inline, the loop is stuck for the whole computation; a thread or a process
+    # pool leaves it running (the loop's thread gets the GIL every switch interval).
+    assert inline[lag] > 2 * thread[lag] and inline[lag] > 2 * pool[lag]
+    assert thread[beats] > inline[beats] and pool[beats] > inline[beats]
+    # One worker thread does the same work as the coroutine did: no faster, on any
+    # build. (The process pool's time depends on free CPUs: not asserted.)
+    assert thread[took] > 0.7 * inline[took]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DOCS, ROOT
+from helpers import number, tables
 
 Output = Callable[[str], str]
 SNIPPETS = "snippets/multiprocessing"
@@ -355,3 +356,94 @@ def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     if gil and usable_cpus(out) >= 2:  # own GILs: parallel where threads are not
         assert rows["interpreter pool"] > 1.2 * rows["thread pool"]
+
+
+# --- Where the main module runs (issue 12) -------------------------------------------------
+
+
+def forkserver_preloads_main(version: tuple[int, ...]) -> bool:
+    """The fork server runs ``__main__`` itself from 3.13.8 and 3.14.1 (gh-126631, gh-137996)."""
+    return version >= (3, 14, 1) or (3, 13, 8) <= version < (3, 14)
+
+
+def check_main_module_runs(out: str) -> None:
+    """Each start method's count of top-level runs, right for the version that printed it."""
+    found = re.search(r"^Python (\d+)\.(\d+)\.(\d+)", out, re.M)
+    version = tuple(int(n) for n in found.groups())
+    rows = {
+        label: [int(number(cell)) for cell in cells]
+        for label, cells in tables(out)[0].by_label().items()
+        if cells[0][:1].isdigit()  # not "not available on ..."
+    }
+    children = int(re.search(r"(\d+) children per start method", out)[1])
+    assert rows.pop("spawn") == [children, children, 0]  # every spawned child runs it
+    if "fork" in rows:
+        assert rows.pop("fork") == [children, 0, 0]  # a copy runs nothing again
+    if "forkserver" in rows:
+        preloads = forkserver_preloads_main(version)
+        expected = [children, 0, 1] if preloads else [children, children, 0]
+        assert rows.pop("forkserver") == expected, version
+        assert ("This version preloads" in out) == preloads
+    assert not rows
+
+
+def test_main_module_runs_where_the_version_says(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/18_how_often_the_main_module_runs.py")
+    assert re.search(rf"^Python {sys.version_info[0]}\.{sys.version_info[1]}\.", out, re.M)
+    check_main_module_runs(out)
+
+
+@pytest.mark.parametrize(
+    ("version", "preloads"),
+    [
+        ((3, 11, 7), False),
+        ((3, 13, 7), False),
+        ((3, 13, 8), True),
+        ((3, 14, 0), False),
+        ((3, 14, 1), True),
+        ((3, 15, 0), True),
+    ],
+)
+def test_forkserver_preload_versions(version: tuple[int, ...], preloads: bool) -> None:
+    """The version rule the test above applies, against the CPython changelog."""
+    assert forkserver_preloads_main(version) == preloads
+
+
+def test_cpu_counts_show_the_pool_size_each_implies_and_the_quota(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/03_cpu_counts_and_pool_size.py")
+    implied = dict(re.findall(r"^  (\S+)\s+(\d+) -> \2 workers \(", out, re.M))
+    assert int(implied["os.cpu_count()"]) == machine_cpus_of(out)
+    if sys.version_info >= (3, 13):
+        assert "os.process_cpu_count()" in implied
+    else:
+        assert "os.process_cpu_count(): not in this version (added in 3.13)" in out
+    quota = re.search(r"^  cgroup CPU quota\s+(\S+) -> (.*)$", out, re.M)
+    assert quota, out
+    if quota[1] == "-":
+        assert quota[2].startswith("no limit (")
+    else:  # a quota in CPUs: at most its ceiling of workers are busy at once
+        assert quota[2].startswith(f"{math.ceil(float(quota[1]))} workers busy at most")
+
+
+def machine_cpus_of(out: str) -> int:
+    return int(re.search(r"os\.cpu_count\(\)=(\d+)", out)[1])
+
+
+def test_shared_memory_lifetime_follows_the_tracker(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/19_shared_memory_lifetime.py")
+    rows = tables(out)[0].by_label()
+    if sys.platform == "win32":  # no unlink(), no resource tracker
+        assert all(cells[2] == "no" for cells in rows.values())
+        return
+    attached = rows["another program attaches (track=True)"]
+    assert attached[0] == "hello"  # it read the block, and then its tracker removed it
+    assert attached[1].startswith("gone") and attached[2].startswith("yes")
+    forgotten = rows["its creator exits without unlink() (track=True)"]
+    assert forgotten[1].startswith("gone") and forgotten[2].startswith("yes")
+    if sys.version_info >= (3, 13):  # track=False (new in 3.13): nobody else unlinks
+        assert rows["another program attaches (track=False)"][1:] == ["exists", "no"]
+        left = rows["its creator exits without unlink() (track=False)"]
+        assert left[1].startswith("exists") and left[2] == "no"
+    else:
+        assert not any("track=False" in label for label in rows)
+        assert "SharedMemory(track=False) is new in Python 3.13" in out

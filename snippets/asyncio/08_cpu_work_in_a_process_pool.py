@@ -1,11 +1,17 @@
-"""CPU-bound work freezes the loop inside a coroutine, but not in a process pool.
+"""CPU-bound work from a coroutine: inline, in a thread, or in a process pool.
 
 Counting primes in pure Python never awaits, so a coroutine that does it keeps
-the event loop to itself until it is done, just like ``time.sleep`` would. Handing
+the event loop to itself until it is done, just like ``time.sleep`` would. With
+``asyncio.to_thread`` one worker thread runs the same jobs: on a build with the
+GIL it takes turns with the loop's thread, but a thread holding the GIL must hand
+it over once another thread has waited a switch interval
+(``sys.getswitchinterval()``) for it, so the loop keeps running. That buys
+responsiveness, not throughput: the jobs take as long as inline (several threads
+would compute in parallel only on a free-threaded build with the GIL off). Handing
 the work to ``loop.run_in_executor`` with a ``ProcessPoolExecutor`` runs it in
 worker processes (in parallel, one per usable CPU) while the loop keeps serving
 its other tasks; each call returns a future the coroutine can await. A heartbeat
-task measures the loop's lag in both cases.
+task measures the loop's lag in each case, next to the time the jobs took.
 
 The start method is chosen explicitly (``forkserver`` where the platform has it,
 otherwise ``spawn``; name another on the command line, for example
@@ -50,8 +56,16 @@ async def heartbeat(lags: list[float], stop: asyncio.Event) -> None:
         lags.append(loop.time() - due)
 
 
-async def in_the_loop(_pool: ProcessPoolExecutor) -> list[int]:
+def all_jobs() -> list[int]:
     return [count_primes(LIMIT) for _ in range(JOBS)]
+
+
+async def in_the_loop(_pool: ProcessPoolExecutor) -> list[int]:
+    return all_jobs()
+
+
+async def in_a_thread(_pool: ProcessPoolExecutor) -> list[int]:
+    return await asyncio.to_thread(all_jobs)
 
 
 async def in_the_pool(pool: ProcessPoolExecutor) -> list[int]:
@@ -78,6 +92,7 @@ async def compare(pool: ProcessPoolExecutor) -> list[list[str]]:
     rows, answers = [], set()
     for label, work in [
         ("in the coroutine", in_the_loop),
+        ("`asyncio.to_thread`, one worker thread", in_a_thread),
         (f"`run_in_executor`, {WORKERS} processes", in_the_pool),
     ]:
         start = time.perf_counter()

@@ -2,8 +2,9 @@
 
 A process pool does not send a function's code to its workers, only its name: the
 module it lives in and its qualified name (that is how ``pickle`` stores a
-function). With the ``spawn`` and ``forkserver`` start methods, each worker is a
-fresh interpreter that imports that module to find the function. A function
+function). With the ``spawn`` and ``forkserver`` start methods, a worker is not a copy
+of the notebook's process (a fresh interpreter, or a fork of the fork server), and
+it imports that module to find the function. A function
 defined in a notebook lives in the kernel's ``__main__``, which a worker cannot
 import, so the notebook imports its work from this file instead.
 

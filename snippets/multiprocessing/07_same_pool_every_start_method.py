@@ -4,9 +4,11 @@
 made from it, without changing the program-wide default. The job is the same
 each time and must give the same results. What differs is how the workers came
 to be: a forked worker is a copy of this process (it sees the change ``main()``
-made to a module global); a spawned or forkserver worker is not a copy, and
-imported this module afresh (it sees the global's initial value); and a
-forkserver worker is a child of the fork server, not of this process.
+made to a module global); a spawned worker is not a copy, and imported this
+module afresh (it sees the global's initial value); a forkserver worker is a fork
+of the fork server, not of this process, so it sees the initial value too (the
+module was imported afresh in the worker, or, from Python 3.13.8 and 3.14.1, once
+in the server).
 
 Run with method names as arguments (``python 07_same_pool_every_start_method.py
 spawn``) to try only those; without arguments it tries every method this

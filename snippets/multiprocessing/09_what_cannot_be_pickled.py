@@ -1,7 +1,8 @@
 """What a start method must pickle, and the errors a lambda and a nested function give.
 
 Under spawn and forkserver, ``Process.start()`` pickles the Process object, its
-target included, to send it to a fresh interpreter. Functions pickle by
+target included, to send it to the child (a fresh interpreter, or a fork of
+the fork server). Functions pickle by
 reference (module and name), so a lambda or a function defined inside another
 function cannot be sent. Under fork the child is a copy of the parent and
 nothing is pickled at start, so the same targets work there. A pool always

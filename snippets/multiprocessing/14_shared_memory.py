@@ -77,7 +77,7 @@ def main() -> None:
             ]
     finally:
         block.close()
-        block.unlink()  # the owner frees the block, or it outlives the program
+        block.unlink()  # the owner frees it (else the tracker would, with a warning)
     print(
         measure.provenance(
             repeats=REPEATS,

@@ -13,8 +13,11 @@ build never hangs) and reports what happened. Python 3.12 and later also warn
 records warnings around the fork and prints what this interpreter emitted.
 
 The fix: a start method that does not copy the threaded parent (``forkserver``,
-the Linux default from 3.14, or ``spawn``). The child imports this module afresh,
-so it has its own, unlocked ``lock``.
+the Linux default from 3.14, or ``spawn``). The child gets this module from a
+process where the worker thread never ran: a spawned child imports it afresh, and
+a forkserver child is a fork of the fork server, which has no such thread (the
+module is imported in the child, or from 3.13.8 and 3.14.1 once in the server).
+Either way its ``lock`` is unlocked.
 """
 
 import multiprocessing

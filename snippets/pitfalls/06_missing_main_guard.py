@@ -1,12 +1,16 @@
 """Forgetting ``if __name__ == "__main__":`` breaks spawn and forkserver, not fork.
 
-A child started with ``spawn`` (the default on Windows and macOS) or ``forkserver``
-(the Linux default from Python 3.14) is a fresh interpreter: before it can run the
-function it was given, it imports the parent's main module, under the name
-``__mp_main__``. Code at the top level of that module runs again in the child. A
-script without the guard therefore tries to start a process pool inside each child
-while the child is still starting up; multiprocessing refuses with a RuntimeError,
-the worker dies, and the parent's pool reports them broken.
+A child started with ``spawn`` (the default on Windows and macOS) is a fresh
+interpreter: before it can run the function it was given, it imports the parent's
+main module, under the name ``__mp_main__``. Code at the top level of that module
+runs again in the child. A script without the guard therefore tries to start a
+process pool inside each child while the child is still starting up;
+multiprocessing refuses with a RuntimeError, the worker dies, and the parent's pool
+reports it broken. A ``forkserver`` child (the Linux default from Python 3.14) is a
+fork of a server process; up to 3.13.7 and in 3.14.0 it imports the main module
+just like a spawned child, and from 3.13.8 and 3.14.1 the server imports it once
+instead (gh-126631), so the script fails in the server and the parent cannot start
+a worker.
 
 This program writes the same small script twice, without and with the guard, runs
 each under every start method this platform offers, as its own process with a
