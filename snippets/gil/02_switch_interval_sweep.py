@@ -164,9 +164,10 @@ def sweep(intervals_ms: list[float]) -> list[Row]:
     try:
         for interval_ms in intervals_ms:
             sys.setswitchinterval(interval_ms / 1e3)
-            one, two = measure.measure_interleaved(
-                [one_thread, two_threads], repeats=REPEATS
+            timings = measure.compare(
+                {"one": one_thread, "two": two_threads}, repeats=REPEATS
             )
+            one, two = timings["one"], timings["two"]
             speed = measure.speedup(one, two)
             delays = delays_with_a_busy_thread()
             rows.append(Row(interval_ms, one, two, speed, delays))
