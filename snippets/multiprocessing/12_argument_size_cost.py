@@ -86,15 +86,7 @@ def main() -> None:
                 ]
             )
             del data
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max)",
-            start_method=START_METHOD,
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             [
                 "Argument",
@@ -104,7 +96,10 @@ def main() -> None:
                 "MB/s through the pool",
             ],
             rows,
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max)",
+        start_method=START_METHOD,
     )
     print()
     print(plot(SIZES, through_pool, pickled))

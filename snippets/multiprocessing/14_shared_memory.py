@@ -78,21 +78,16 @@ def main() -> None:
     finally:
         block.close()
         block.unlink()  # the owner frees the block, or it outlives the program
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max) seconds",
-            start_method=START_METHOD,
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             ["What", "Seconds"],
             rows,
             caption=f"CRC-32 of a {SIZE // 2**20} MiB buffer in {PARTS} parts; "
             "every run checked against the same CRCs.",
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max) seconds",
+        start_method=START_METHOD,
     )
 
 

@@ -81,21 +81,16 @@ def main() -> None:
             worker.join()
         value_total, list_total = counter.value, len(shared_list)
 
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max) µs per operation",
-            start_method=START_METHOD,
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             ["Operation (from the main process)", "µs per item"],
             rows,
             caption=f"Each timed run does {OPS} operations; extend sends all {OPS} "
             "items in one call.",
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max) µs per operation",
+        start_method=START_METHOD,
     )
     print()
     print(
