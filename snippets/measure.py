@@ -54,15 +54,9 @@ def measure(func: Callable[[], object], *, repeats: int = 5, warmup: int = 1) ->
     """Call ``func`` ``warmup`` times untimed, then ``repeats`` times timed.
 
     The garbage collector stays on (``timeit`` turns it off): real programs run with it.
+    A comparison of one function, so that there is one timing loop (``compare``).
     """
-    for _ in range(warmup):
-        func()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return Timing(tuple(samples))
+    return compare({"": func}, repeats=repeats, warmup=warmup)[""]
 
 
 def usable_cpus() -> int:
