@@ -139,14 +139,6 @@ def main() -> None:
     def speedup(timing: measure.Timing) -> str:
         return f"{measure.speedup(sequential, timing):.2f}x"
 
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="times as median (min–max); speed-ups from the fastest runs",
-            start_method=START_METHOD,
-        )
-    )
-    print(f"\nWork: {TOTAL:,} loop iterations in {workers} equal parts.\n")
     first = measure.Timing((result.first,))
     one, pool = f"{one_busy:.2f}", f"{threads_busy:.2f}"  # CPUs busy
     first_call = "process pool, first call (starts the workers)"
@@ -157,7 +149,13 @@ def main() -> None:
         [first_call, workers, first.cell(), speedup(first), "—"],
     ]
     headers = ["Run", "Workers", "Seconds", "Speed-up vs one thread", "CPUs busy"]
-    print(measure.table(headers, rows))
+    measure.report(
+        f"Work: {TOTAL:,} loop iterations in {workers} equal parts.\n\n"
+        + measure.table(headers, rows),
+        repeats=REPEATS,
+        statistic="times as median (min–max); speed-ups from the fastest runs",
+        start_method=START_METHOD,
+    )
     print(
         "\nCPUs busy: this process's CPU time divided by the wall time, during one "
         "more run. The process pool's work is done in other processes, so it has "
