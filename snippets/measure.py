@@ -54,15 +54,9 @@ def measure(func: Callable[[], object], *, repeats: int = 5, warmup: int = 1) ->
     """Call ``func`` ``warmup`` times untimed, then ``repeats`` times timed.
 
     The garbage collector stays on (``timeit`` turns it off): real programs run with it.
+    A comparison of one function, so that there is one timing loop (``compare``).
     """
-    for _ in range(warmup):
-        func()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return Timing(tuple(samples))
+    return compare({"": func}, repeats=repeats, warmup=warmup)[""]
 
 
 def usable_cpus() -> int:
@@ -137,36 +131,25 @@ def save_svg(figure: object, filename: str, alt: str) -> str:
     return f"![{alt}]({filename})"
 
 
-def measure_interleaved(
-    funcs: Sequence[Callable[[], object]], *, repeats: int = 5, warmup: int = 1
-) -> list[Timing]:
-    """Like ``measure``, for several functions that are to be compared.
-
-    Each repeat times every function once, in turn, so a change in the machine's
-    load during the run (other programs starting or stopping) affects all of them
-    alike instead of whichever happened to run at the time.
-    """
-    for _ in range(warmup):
-        for func in funcs:
-            func()
-    samples: list[list[float]] = [[] for _ in funcs]
-    for _ in range(repeats):
-        for func, times in zip(funcs, samples, strict=True):
-            start = time.perf_counter()
-            func()
-            times.append(time.perf_counter() - start)
-    return [Timing(tuple(times)) for times in samples]
-
-
 def compare(
     funcs: Mapping[str, Callable[[], object]], *, repeats: int = 5, warmup: int = 1
 ) -> dict[str, Timing]:
-    """Time several functions that are to be compared, interleaved: ``{name: Timing}``.
+    """Time several functions that are to be compared: ``{name: Timing}``.
 
-    See ``measure_interleaved`` for why each repeat runs every function once, in turn.
+    Like ``measure``, but interleaved: each repeat times every function once, in
+    turn, so a change in the machine's load during the run (other programs starting
+    or stopping) affects all of them alike instead of whichever happened to run then.
     """
-    timings = measure_interleaved(list(funcs.values()), repeats=repeats, warmup=warmup)
-    return dict(zip(funcs, timings, strict=True))
+    for _ in range(warmup):
+        for func in funcs.values():
+            func()
+    samples: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(repeats):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            func()
+            samples[name].append(time.perf_counter() - start)
+    return {name: Timing(tuple(times)) for name, times in samples.items()}
 
 
 def report(
@@ -194,15 +177,12 @@ def speedup(baseline: Timing, contender: Timing) -> float:
 def main() -> None:
     start_method = multiprocessing.get_start_method()
     timing = measure(lambda: sum(i * i for i in range(200_000)), repeats=5)
-    print(
-        provenance(
-            repeats=5,
-            statistic="median (min–max) in seconds",
-            start_method=start_method,
-        )
+    report(
+        table(["What", "Seconds"], [["sum of 200,000 squares", timing.cell(4)]]),
+        repeats=5,
+        statistic="median (min–max) in seconds",
+        start_method=start_method,
     )
-    print()
-    print(table(["What", "Seconds"], [["sum of 200,000 squares", timing.cell(4)]]))
 
 
 if __name__ == "__main__":

@@ -6,36 +6,13 @@ import multiprocessing
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from helpers import number, tables
+from helpers import ROOT, Output, number, table, tables
 
-Output = Callable[[str], str]
 SNIPPETS = "snippets/asyncio"
-
-
-def table_rows(out: str) -> dict[str, list[str]]:
-    """The body rows of the Markdown tables in ``out``, keyed by their first cell."""
-    rows = {}
-    for line in out.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if line.startswith("|") and not set(line) <= set("|-"):
-            rows[cells[0]] = cells[1:]
-    return rows
-
-
-def row(out: str, label_part: str) -> list[str]:
-    matches = [cells for label, cells in table_rows(out).items() if label_part in label]
-    assert len(matches) == 1, f"expected one row containing {label_part!r}:\n{out}"
-    return matches[0]
-
-
-def median(cell: str) -> float:
-    """The median from a ``median (min–max)`` cell, or a plain number."""
-    return float(re.match(r"[\d.]+", cell.replace(",", ""))[0])
+LAG, BEATS = "Worst loop lag (ms)", "Heartbeats meanwhile"
 
 
 def section(out: str, start: str, end: str | None = None) -> str:
@@ -125,18 +102,21 @@ def test_debug_mode_reports_the_blocking_call(snippet_output: Output) -> None:
 
 def test_to_thread_keeps_the_loop_responsive(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/07_loop_lag_and_to_thread.py")
-    blocked, threaded = row(out, "`time.sleep` in"), row(out, "to_thread")
+    handlers = table(out, LAG)
+    blocked, threaded = handlers.row("`time.sleep` in"), handlers.row("to_thread")
     # Both handlers wait equally long...
-    assert 0.5 < median(blocked[0]) / median(threaded[0]) < 2
+    took = "Handler took (s)"
+    assert 0.5 < number(blocked[took]) / number(threaded[took]) < 2
     # ...but only time.sleep stalls the heartbeat for (about) the whole wait.
-    assert median(blocked[1]) > 3 * median(threaded[1])
-    assert median(threaded[2]) > 3 * median(blocked[2])
+    assert number(blocked[LAG]) > 3 * number(threaded[LAG])
+    assert number(threaded[BEATS]) > 3 * number(blocked[BEATS])
 
 
 def check_process_pool_output(out: str) -> None:
-    in_loop, in_pool = row(out, "in the coroutine"), row(out, "run_in_executor")
-    assert median(in_loop[1]) > 3 * median(in_pool[1])  # worst loop lag
-    assert median(in_pool[2]) > median(in_loop[2])  # heartbeats kept coming
+    runs = table(out, LAG)
+    in_loop, in_pool = runs.row("in the coroutine"), runs.row("run_in_executor")
+    assert number(in_loop[LAG]) > 3 * number(in_pool[LAG])
+    assert number(in_pool[BEATS]) > number(in_loop[BEATS])  # heartbeats kept coming
     assert "Worker processes left running: 0" in out
 
 
@@ -192,9 +172,10 @@ def test_semaphore_caps_tasks_in_flight(snippet_output: Output) -> None:
 
 def test_asyncio_and_threads_beat_sequential_on_a_local_server(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/11_local_http_benchmark.py")
-    sequential = median(row(out, "one after another")[1])
+    batches = table(out, "Batch time (s)")
+    sequential = number(batches.row("one after another")["Batch time (s)"])
     for variant in ("threads", "asyncio", "processes"):
-        batch = median(row(out, variant)[1])
+        batch = number(batches.row(variant)["Batch time (s)"])
         # All requests are in flight at once: the ideal speed-up is the request count.
         assert sequential / batch > 3, f"{variant}: {sequential} vs {batch}\n{out}"
     answered = re.search(r"server answered (\d+) requests \(expected (\d+)\)", out)
@@ -205,11 +186,12 @@ def test_asyncio_and_threads_beat_sequential_on_a_local_server(snippet_output: O
 
 def test_tasks_are_cheaper_than_threads(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/12_ten_thousand_waits.py")
-    threads, tasks = row(out, "threads"), row(out, "asyncio tasks")
-    _runs, start, _finish, per_waiter_us, _rss, rss_per_waiter_kib, _virtual = range(7)
-    assert median(threads[start]) > median(tasks[start])
-    assert median(threads[per_waiter_us]) > median(tasks[per_waiter_us])
-    assert median(threads[rss_per_waiter_kib]) > 2 * median(tasks[rss_per_waiter_kib])
+    waiters = table(out, "Waiters")
+    threads, tasks = waiters.row("threads"), waiters.row("asyncio tasks")
+    start, per_waiter, rss = "Start all (s)", "Total per waiter (µs)", "RSS per waiter (KiB)"
+    assert number(threads[start]) > number(tasks[start])
+    assert number(threads[per_waiter]) > number(tasks[per_waiter])
+    assert number(threads[rss]) > 2 * number(tasks[rss])
     assert "memory: VmRSS and VmSize from /proc/self/status" in out or sys.platform != "linux"
 
 

@@ -6,12 +6,10 @@ import base64
 import re
 import runpy
 import sys
-from collections.abc import Callable
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT, Output, number, table
 
-Output = Callable[[str], str]
 FLOWCHART = "snippets/choosing/01_decision_flowchart.py"
 SIDE_BY_SIDE = "snippets/choosing/02_side_by_side.py"
 MEMORY = "snippets/choosing/03_memory_footprint.py"
@@ -21,15 +19,6 @@ def svg_of(out: str) -> str:
     data = re.search(r"\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", out)
     assert data, "the snippet should print an embedded SVG image"
     return base64.b64decode(data[1]).decode("utf-8")
-
-
-def table_rows(out: str) -> list[list[str]]:
-    rows = [
-        [cell.strip() for cell in line.strip("|").split("|")]
-        for line in out.splitlines()
-        if line.startswith("| ")
-    ]
-    return rows[1:]  # without the header
 
 
 def test_flowchart_and_list_say_the_same(snippet_output: Output) -> None:
@@ -52,10 +41,10 @@ def test_flowchart_and_list_say_the_same(snippet_output: Output) -> None:
 def speedups(out: str) -> dict[tuple[str, str], tuple[float, float]]:
     """(job kind, model without worker count) -> (speed-up, % of ideal)."""
     found = {}
-    for job, model, _, speedup, percent in table_rows(out):
+    for job, model, _, speedup, percent in table(out, "Speed-up").rows:
         kind = "io" if job.startswith("I/O") else "cpu"
         name = re.sub(r" \(\d+\)$", "", model)
-        found[kind, name] = (float(speedup.rstrip("x")), float(percent.rstrip("%")))
+        found[kind, name] = (number(speedup), number(percent))
     return found
 
 
@@ -121,7 +110,10 @@ def test_side_by_side_processes_compute_in_parallel(snippet_output: Output) -> N
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_memory_footprint(snippet_output: Output) -> None:
     out = snippet_output(MEMORY)
-    rows = {row[0]: [float(c.replace(",", "")) for c in row[2:5]] for row in table_rows(out)}
+    rows = {
+        label: [number(cell) for cell in cells[1:4]]  # RSS, USS, virtual (KiB)
+        for label, cells in table(out, "Resident (RSS) KiB").by_label().items()
+    }
     thread_rss, _, thread_virtual = rows["thread"]
     task_rss, _, _ = rows["asyncio task"]
     # A thread reserves far more address space (its stack) than it keeps resident.

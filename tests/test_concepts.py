@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable
 
 import pytest
+from helpers import Output, number, table
 
-Output = Callable[[str], str]
 PARALLELISM = "snippets/concepts/01_concurrency_vs_parallelism.py"
 PREEMPTION = "snippets/concepts/02_preemptive_vs_cooperative.py"
 
@@ -87,15 +86,10 @@ def test_coroutines_switch_exactly_at_await(snippet_output: Output) -> None:
 
 def test_waiting_uses_no_cpu_and_arithmetic_uses_one(snippet_output: Output) -> None:
     out = snippet_output("snippets/concepts/03_io_bound_vs_cpu_bound.py")
-    rows = {
-        row[0].strip(): (float(row[3]), row[4].strip())
-        for row in (line.split("|")[1:] for line in out.splitlines() if line.startswith("| "))
-        if row[0].strip() != "Task"
-    }
-    server = next(v for k, v in rows.items() if k.startswith("ask a local server"))
-    arithmetic = next(v for k, v in rows.items() if k.startswith("pure-Python"))
-    assert server[1] == "mostly waiting: I/O-bound"
-    assert server[0] < 0.3
+    tasks = table(out, "CPU share")
+    server, arithmetic = tasks.row("ask a local server"), tasks.row("pure-Python")
+    assert server["Verdict"] == "mostly waiting: I/O-bound"
+    assert number(server["CPU share"]) < 0.3
     # On a loaded runner the arithmetic may get much less than a whole CPU, but
     # still several times the share of a task that only waits.
-    assert arithmetic[0] > max(5 * server[0], 0.1)
+    assert number(arithmetic["CPU share"]) > max(5 * number(server["CPU share"]), 0.1)

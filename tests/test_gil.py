@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import sys
 import sysconfig
-from collections.abc import Callable
 
-Output = Callable[[str], str]
+from helpers import Output, number, table
+
 GIL = "snippets/gil"
 INTERPRETERS = [
     "python3.11",
@@ -22,21 +22,6 @@ INTERPRETERS = [
     "python3.13t",
     "python3.14t",
 ]
-
-
-def table(out: str) -> dict[str, list[str]]:
-    """The rows of every Markdown table in ``out``, keyed by their first cell."""
-    rows = {}
-    for line in out.splitlines():
-        if line.startswith("|") and not line.startswith("|---"):
-            cells = [cell.strip() for cell in line.strip("|").split("|")]
-            rows[cells[0]] = cells[1:]
-    return rows
-
-
-def number(cell: str) -> float:
-    """The leading number of a cell such as ``0.174 (0.170–0.189)``, ``1.05x`` or ``1,600``."""
-    return float(re.match(r"[\d.,]+", cell)[0].replace(",", ""))
 
 
 def gil_enabled(out: str) -> bool:
@@ -59,10 +44,12 @@ def test_interpreter_state_stays_consistent(snippet_output: Output) -> None:
 
 def test_wake_up_delay_follows_the_switch_interval(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/02_switch_interval_sweep.py")
+    sweep = table(out, "Wake-up delay")
     delays = {
-        number(interval): number(cells[3])  # ms, median
-        for interval, cells in table(out).items()
-        if interval.endswith(" ms")
+        number(interval): number(delay)  # ms, median
+        for interval, delay in zip(
+            sweep.column("Switch interval"), sweep.column("Wake-up delay"), strict=True
+        )
     }
     assert len(delays) >= 6, f"expected a row per interval, got {sorted(delays)}"
     longest, shortest = max(delays), min(delays)
@@ -77,9 +64,9 @@ def test_wake_up_delay_follows_the_switch_interval(snippet_output: Output) -> No
 
 def test_threads_keep_one_cpu_busy_with_the_gil(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/03_cpu_bound_threads_vs_processes.py")
-    rows = table(out)  # the last column is "CPUs busy"
-    one = number(rows["one thread, parts one after another"][-1])
-    threads = number(rows["thread pool"][-1])
+    rows = table(out, "CPUs busy")
+    one = number(rows.row("one thread, parts one after another")["CPUs busy"])
+    threads = number(rows.row("thread pool")["CPUs busy"])
     # CPU time per wall-clock second does not depend on what else the machine runs
     # the way speed-ups do (the scheduler may favour a process whose threads take
     # turns), so it carries the claim: one thread busy at a time with the GIL.
@@ -92,12 +79,13 @@ def test_threads_keep_one_cpu_busy_with_the_gil(snippet_output: Output) -> None:
 
 def test_waiting_overlaps(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/04_what_releases_the_gil.py")
-    assert number(table(out)["time.sleep(0.02)"][-1]) > 1.3, "sleeps did not overlap"
+    speedup = table(out, "Speed-up").row("time.sleep(0.02)")["Speed-up"]
+    assert number(speedup) > 1.3, "sleeps did not overlap"
 
 
 def test_a_cpu_bound_thread_slows_io_round_trips(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/05_convoy_effect.py")
-    rows = table(out)
+    rows = table(out, "Round trip (ms)").by_label()
     alone = number(rows["nothing else running"][0])  # ms per round trip, median
     thread = number(rows["a CPU-bound thread in this process"][0])
     process = number(rows["a CPU-bound process instead"][0])
@@ -112,21 +100,23 @@ def test_a_cpu_bound_thread_slows_io_round_trips(snippet_output: Output) -> None
 
 def test_unlocked_read_modify_write_loses_updates(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/06_lost_updates_and_lock.py")
-    rows = table(out)
-    assert number(rows["read, call `add_one`, write"][2]) > 0
-    assert number(rows["the same inside `with lock:`"][2]) == 0
-    locked = number(rows["one thread, with the lock"][0])
-    unlocked = number(rows["one thread, no lock"][0])
+    counts = table(out, "Lost")
+    assert number(counts.row("read, call `add_one`, write")["Lost"]) > 0
+    assert number(counts.row("the same inside `with lock:`")["Lost"]) == 0
+    times = table(out, "Seconds")
+    locked = number(times.row("one thread, with the lock")["Seconds"])
+    unlocked = number(times.row("one thread, no lock")["Seconds"])
     assert locked > unlocked, "taking a lock cost nothing"
 
 
 def test_free_threading_status_matches_the_interpreter(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/07_free_threading_status.py")
-    rows = table(out)
+    rows = table(out, "Answer").by_label()
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
-        assert number(rows["`-X gil=1`"][-1]) < 1.3  # CPUs busy with the GIL forced on
+        busy = table(out, "CPUs busy")  # with the GIL forced on, then off
+        assert number(busy.row("`-X gil=1`")["CPUs busy (threads)"]) < 1.3
         if usable_cpus(out) >= 2:
-            assert number(rows["`-X gil=0`"][-1]) > 1.3
+            assert number(busy.row("`-X gil=0`")["CPUs busy (threads)"]) > 1.3
     elif sys.version_info >= (3, 13):
         assert "which is not a free-threaded build" in out
         assert rows["`sys._is_gil_enabled()`"] == ["`True`"]
@@ -138,7 +128,8 @@ def test_free_threading_status_matches_the_interpreter(snippet_output: Output) -
 
 def test_every_interpreter_gets_a_row_or_a_note(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/08_across_interpreters.py")
-    rows = {label: cells for label, cells in table(out).items() if label != "Interpreter"}
+    found = table(out, "Found at")
+    rows = {row[0]: dict(zip(found.headers, row, strict=True)) for row in found.rows}
     not_found = re.search(r"Not found on this machine: (.*)\.", out)
     for name in INTERPRETERS:
         assert (
@@ -149,6 +140,6 @@ def test_every_interpreter_gets_a_row_or_a_note(snippet_output: Output) -> None:
         ), f"{name} has neither a row nor a note"
     assert sum(label.endswith("(builds this site)") for label in rows) == 1
     for label, cells in rows.items():
-        build, busy = cells[1], number(cells[-1])
+        build, busy = cells["Build"], number(cells["CPUs busy (threads)"])
         if "with the GIL" in build or "GIL on" in build:
             assert busy < 1.3, f"{label}: threads ran pure Python in parallel with the GIL"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
-from conftest import DOCS, Build, build_site, site_skeleton
+from conftest import Build, build_site, site_skeleton
+from helpers import DOCS, Output
 
-Output = Callable[[str], str]
 NOTEBOOK = DOCS / "lab.ipynb"
 
 

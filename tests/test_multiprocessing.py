@@ -8,33 +8,13 @@ import multiprocessing
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DOCS, ROOT
-from helpers import number, tables
+from helpers import DOCS, ROOT, Output, number, numbers, table, tables
 
-Output = Callable[[str], str]
 SNIPPETS = "snippets/multiprocessing"
 POOL_EXAMPLE = f"{SNIPPETS}/07_same_pool_every_start_method.py"
-
-
-def table_rows(out: str) -> list[list[str]]:
-    """The body rows of the printed Markdown table, as lists of cells."""
-    rows = [line for line in out.splitlines() if line.startswith("|")]
-    assert len(rows) > 2, f"no table in:\n{out}"
-    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
-
-
-def table(out: str) -> dict[str, list[str]]:
-    """The printed Markdown table as {first cell: the other cells}."""
-    return {row[0]: row[1:] for row in table_rows(out)}
-
-
-def first_number(cell: str) -> float:
-    """The median of a ``median (min–max)`` cell, or a plain number."""
-    return float(re.search(r"-?\d[\d,]*(?:\.\d+)?", cell)[0].replace(",", ""))
 
 
 def usable_cpus(out: str) -> int:
@@ -102,15 +82,15 @@ def test_default_pool_size_follows_the_version(snippet_output: Output) -> None:
 def test_waiting_tasks_run_in_rounds_and_threads_wait_once(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/04_pool_size_for_waiting_tasks.py")
     assert out.startswith("Measured on")
-    rows = table(out)
+    rows = table(out, "Workers").by_label()
     for name, (workers, rounds, alone, measured) in rows.items():
         assert int(rounds) == math.ceil(10 / int(workers)), name
         # A task cannot finish before its wait is over: this is a lower bound.
-        assert first_number(measured) >= 0.9 * float(alone), name
+        assert number(measured) >= 0.9 * float(alone), name
     assert int(rows["Pool() (default size)"][0]) == default_pool_size(out)
-    sequential = first_number(rows["one after another"][3])
-    threads = first_number(rows["ThreadPoolExecutor(10)"][3])
-    default_pool = first_number(rows["Pool() (default size)"][3])
+    sequential = number(rows["one after another"][3])
+    threads = number(rows["ThreadPoolExecutor(10)"][3])
+    default_pool = number(rows["Pool() (default size)"][3])
     assert sequential / threads > 3  # ten waits against one
     assert default_pool > threads
 
@@ -201,11 +181,11 @@ def test_the_page_names_all_three_start_methods() -> None:
 def test_fork_starts_fastest_and_threads_faster_still(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/08_start_and_join_cost.py")
     assert out.startswith("Measured on")
-    rows = {name.split()[0]: cells for name, cells in table(out).items()}
-    later = {name: first_number(cells[1]) for name, cells in rows.items()}
+    rows = {name.split()[0]: cells for name, cells in table(out, "Later").by_label().items()}
+    later = {name: number(cells[1]) for name, cells in rows.items()}
     assert later["thread"] < later["fork"] < later["spawn"] / 2
     if "forkserver" in rows:  # the first start also starts the server
-        assert first_number(rows["forkserver"][0]) > later["forkserver"]
+        assert number(rows["forkserver"][0]) > later["forkserver"]
 
 
 def test_only_fork_accepts_unpicklable_process_targets(snippet_output: Output) -> None:
@@ -246,7 +226,7 @@ def test_fork_with_threads_warns_from_3_12(snippet_output: Output) -> None:
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux only")
 def test_reading_objects_copies_a_forked_childs_pages(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/11_child_memory_per_start_method.py")
-    rows = table(out)
+    rows = table(out, "Start method").by_label()
     items, rss, private, private_after = rows["fork"]
     assert items == "1,000,000"
     # Shared copy-on-write at first; the million int objects take ~30 MiB, most of
@@ -265,10 +245,10 @@ def test_reading_objects_copies_a_forked_childs_pages(snippet_output: Output) ->
 def test_argument_size_cost_grows_with_the_size(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/12_argument_size_cost.py")
     assert out.startswith("Measured on")
-    rows = table(out)
+    rows = table(out, "Argument").by_label()
     assert list(rows) == ["1 KB", "10 KB", "100 KB", "1 MB", "10 MB", "100 MB"]
-    direct, pickled, pool, _rate = (first_number(c) for c in rows["100 MB"])
-    small_pool = first_number(rows["1 KB"][2])
+    direct, pickled, pool, _rate = (number(c) for c in rows["100 MB"])
+    small_pool = number(rows["1 KB"][2])
     assert pool > 100 * small_pool
     assert pool > 0.9 * pickled  # the round trip pickles and unpickles too
     assert direct < 1000  # µs: a direct call copies nothing, whatever the size
@@ -279,7 +259,8 @@ def test_argument_size_cost_grows_with_the_size(snippet_output: Output) -> None:
 def test_batching_small_tasks_pays(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/13_chunksize.py")
     # The first column repeats (one row per chunksize): key on the first two.
-    seconds = {f"{how} / {chunks}": first_number(cell) for how, chunks, cell, _ in table_rows(out)}
+    rows = table(out, "chunksize").rows
+    seconds = {f"{how} / {chunks}": number(cell) for how, chunks, cell, _ in rows}
     assert seconds["Pool.map / 1"] > 1.3 * seconds["Pool.map / default"]
     assert (
         seconds["ProcessPoolExecutor.map / default (1)"]
@@ -289,7 +270,7 @@ def test_batching_small_tasks_pays(snippet_output: Output) -> None:
 
 def test_shared_memory_avoids_the_copy(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/14_shared_memory.py")
-    rows = {name: first_number(cells[0]) for name, cells in table(out).items()}
+    rows = {name: number(cells[0]) for name, cells in table(out, "Seconds").by_label().items()}
     assert (
         rows["pool, quarters sent as arguments"] > 1.5 * rows["pool, workers read the shared block"]
     )
@@ -297,7 +278,7 @@ def test_shared_memory_avoids_the_copy(snippet_output: Output) -> None:
 
 def test_manager_calls_cost_a_round_trip(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/15_manager_cost.py")
-    rows = {name: first_number(cells[0]) for name, cells in table(out).items()}
+    rows = {name: number(cells[0]) for name, cells in table(out, "µs").by_label().items()}
     plain, value = rows["plain list: append"], rows["Value: += 1 under its lock"]
     proxy = rows["Manager list: append"]
     assert proxy > 10 * plain and proxy > value
@@ -311,13 +292,13 @@ def test_manager_calls_cost_a_round_trip(snippet_output: Output) -> None:
 def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/16_cpu_bound_speedup.py")
     cpus = usable_cpus(out)
-    rows = table(out)
+    rows = table(out, "Amdahl fit").by_label()
     workers = [int(name.split()[0]) for name in rows if name[0].isdigit()]
     assert workers == list(range(1, 2 * cpus + 1))
-    speedups = {n: first_number(rows[f"{n} worker{'s' if n > 1 else ''}"][1]) for n in workers}
+    speedups = {n: number(rows[f"{n} worker{'s' if n > 1 else ''}"][1]) for n in workers}
     for n in workers:
         cells = rows[f"{n} worker{'s' if n > 1 else ''}"]
-        assert first_number(cells[2]) == min(n, cpus)  # ideal
+        assert number(cells[2]) == min(n, cpus)  # ideal
     if cpus < 2:
         assert "nothing to fit" in out
         return
@@ -328,7 +309,7 @@ def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
     printed = float(re.search(r"p = (-?\d+\.\d+)", out)[1])
     assert abs(p - printed) < 0.02
     for n in workers:
-        fitted = first_number(rows[f"{n} worker{'s' if n > 1 else ''}"][3])
+        fitted = number(rows[f"{n} worker{'s' if n > 1 else ''}"][3])
         assert abs(fitted - 1 / ((1 - printed) + printed / min(n, cpus))) < 0.02
 
     sizes = embedded_svg_sizes(out)
@@ -341,7 +322,7 @@ def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
         pytest.skip(f"other programs used {others[1]}% of the CPU time during the run")
 
     def fastest(name: str) -> float:
-        return float(re.search(r"\((\d+\.\d+)–", rows[name][0])[1])
+        return numbers(rows[name][0])[1]  # the cell is "median (min-max)"
 
     assert fastest("1 worker") > 1.3 * fastest(f"{cpus} workers")
 
@@ -351,7 +332,7 @@ def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
     if not hasattr(concurrent.futures, "InterpreterPoolExecutor"):
         assert "has no InterpreterPoolExecutor (added in 3.14)" in out
         return
-    rows = {name: first_number(cells[2]) for name, cells in table(out).items()}
+    rows = {name: number(cells[2]) for name, cells in table(out, "Speed-up").by_label().items()}
     assert set(rows) >= {"thread pool", "interpreter pool", "process pool (spawn)"}
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     if gil and usable_cpus(out) >= 2:  # own GILs: parallel where threads are not

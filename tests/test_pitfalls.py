@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Callable
 
-Output = Callable[[str], str]
+from helpers import Output, number, table
+
 IPC = "snippets/pitfalls/03_ipc_overhead_chunksize.py"
 
 
@@ -37,17 +37,15 @@ def test_deadlock_is_detected_then_prevented_by_ordering(snippet_output: Output)
 def chunk_rows(out: str) -> dict[tuple[str, str], tuple[float, float]]:
     """(tiny|bigger, sequential|one|chunks) -> (seconds, speed-up)."""
     rows = {}
-    for line in out.splitlines():
-        if line.startswith(("| tiny", "| bigger")):
-            task, how, seconds, _, speedup = (c.strip() for c in line.strip("|").split("|"))
-            mode = (
-                "sequential"
-                if how.startswith("sequential")
-                else "one"
-                if "chunksize=1 (" in how
-                else "chunks"
-            )
-            rows[task.split()[0], mode] = (float(seconds.split()[0]), float(speedup[:-1]))
+    for task, how, seconds, _, speedup in table(out, "Speed-up").rows:
+        mode = (
+            "sequential"
+            if how.startswith("sequential")
+            else "one"
+            if "chunksize=1 (" in how
+            else "chunks"
+        )
+        rows[task.split()[0], mode] = (number(seconds), number(speedup))
     assert len(rows) == 6
     return rows
 
@@ -92,14 +90,7 @@ def test_forked_child_inherits_a_held_lock(snippet_output: Output) -> None:
 
 def test_missing_guard_breaks_spawn_and_forkserver(snippet_output: Output) -> None:
     out = snippet_output("snippets/pitfalls/06_missing_main_guard.py")
-    rows = {
-        cells[0]: cells[1:]
-        for cells in (
-            [c.strip() for c in line.strip("|").split("|")]
-            for line in out.splitlines()
-            if line.startswith("| ") and "Start method" not in line
-        )
-    }
+    rows = table(out, "Start method").by_label()
     assert rows["fork"] == ["printed [0, 1, 4, 9, 16]"] * 2
     # From 3.13.8 and 3.14.1 the fork server imports the script itself (gh-126631):
     # the server dies, not a worker, and the parent cannot start one.

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
 
 import pytest
-
-Output = Callable[[str], str]
+from helpers import Output
 
 
 def pid_of(line: str) -> int:

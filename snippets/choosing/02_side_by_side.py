@@ -9,10 +9,10 @@ Each pool is created once per job and started by the untimed warm-up run, so the
 times are those of a program whose workers are already running. The repeats are
 interleaved, so a change in the machine's load affects every model alike. Starting
 workers is measured separately, by 03_memory_footprint.py. The speed-up is the
-sequential median divided by the model's median. The ideal speed-up is what perfect
-overlap would give on this machine: for the I/O job, all waits at once (the number
-of requests); for the CPU job, every usable CPU busy (the number of CPUs, or of
-tasks if there are fewer).
+sequential run's fastest repeat divided by the model's (measure.speedup). The
+ideal speed-up is what perfect overlap would give on this machine: for the I/O
+job, all waits at once (the number of requests); for the CPU job, every usable
+CPU busy (the number of CPUs, or of tasks if there are fewer).
 """
 
 import asyncio
@@ -21,7 +21,6 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -132,13 +131,14 @@ def time_io_job(address: Address) -> dict[str, measure.Timing]:
         ThreadPoolExecutor(max_workers=IO_TASKS) as threads,
         ProcessPoolExecutor(max_workers=IO_TASKS, mp_context=ctx) as processes,
     ):
-        return run(
+        return measure.compare(
             {
                 "sequential": lambda: [request(job) for job in jobs],
                 f"threads ({IO_TASKS})": lambda: list(threads.map(request, jobs)),
                 f"processes ({IO_TASKS})": lambda: list(processes.map(request, jobs)),
                 "asyncio": lambda: asyncio.run(with_asyncio()),
-            }
+            },
+            repeats=REPEATS,
         )
 
 
@@ -169,7 +169,7 @@ def time_cpu_job() -> tuple[dict[str, measure.Timing], dict[str, float]]:
         ThreadPoolExecutor(max_workers=CPUS) as threads,
         ProcessPoolExecutor(max_workers=CPUS, mp_context=ctx) as processes,
     ):
-        timings = run(
+        timings = measure.compare(
             {
                 "sequential": lambda: record("sequential", [crunch(j) for j in jobs]),
                 threads_: lambda: record(threads_, threads.map(crunch, jobs)),
@@ -178,7 +178,8 @@ def time_cpu_job() -> tuple[dict[str, measure.Timing], dict[str, float]]:
                 pooled: lambda: record(
                     pooled, asyncio.run(asyncio_with_pool(processes))
                 ),
-            }
+            },
+            repeats=REPEATS,
         )
     shares = {
         name: sum(cpu for cpu, _ in done) / sum(wall for _, wall in done)
@@ -190,28 +191,10 @@ def time_cpu_job() -> tuple[dict[str, measure.Timing], dict[str, float]]:
 # --- measuring and reporting ---------------------------------------------------
 
 
-def run(models: dict[str, Callable[[], object]]) -> dict[str, measure.Timing]:
-    """Time every model REPEATS times after one warm-up run each.
-
-    The repeats are interleaved (every model once, then every model again), so a
-    change in the machine's load while the program runs affects all models alike.
-    """
-    for model in models.values():
-        model()  # warm-up: starts pool workers, fills caches
-    samples: dict[str, list[float]] = {name: [] for name in models}
-    for _ in range(REPEATS):
-        for name, model in models.items():
-            start = time.perf_counter()
-            model()
-            samples[name].append(time.perf_counter() - start)
-    return {name: measure.Timing(tuple(times)) for name, times in samples.items()}
-
-
 def rows(job: str, timings: dict[str, measure.Timing], ideal: int) -> list[list[str]]:
-    base = timings["sequential"].median
     out = []
     for name, timing in timings.items():
-        speedup = base / timing.median
+        speedup = measure.speedup(timings["sequential"], timing)
         out.append(
             [
                 job,
@@ -235,12 +218,13 @@ def plot(results: list[tuple[str, dict[str, measure.Timing], int]]) -> str:
     hatches = ["", "//", "xx", "\\\\", "--"]  # light patterns: the SVG stays small
     fig, axes = plt.subplots(1, len(results), figsize=(10, 3.8))
     for ax, (job, timings, ideal) in zip(axes, results, strict=True):
-        base = timings["sequential"].median
+        base = timings["sequential"]
         names = list(timings)
-        speedups = [base / timings[n].median for n in names]
-        # Error bars: the speed-ups that the slowest and the fastest repeat give.
-        fastest = [base / timings[n].low for n in names]
-        slowest = [base / timings[n].high for n in names]
+        speedups = [measure.speedup(base, timings[n]) for n in names]
+        # Error bars: the lowest and highest ratio of any two repeats (a slow
+        # model run against a fast sequential one, and the other way round).
+        fastest = [base.high / timings[n].low for n in names]
+        slowest = [base.low / timings[n].high for n in names]
         right = max(ideal, *fastest) * 1.3
         bars = ax.barh(
             names,
@@ -283,7 +267,7 @@ def plot(results: list[tuple[str, dict[str, measure.Timing], int]]) -> str:
     summary = "; ".join(
         f"{job}: "
         + ", ".join(
-            f"{name} {timings['sequential'].median / t.median:.1f}x"
+            f"{name} {measure.speedup(timings['sequential'], t):.1f}x"
             for name, t in timings.items()
         )
         + f" (ideal {ideal}x)"
@@ -318,7 +302,8 @@ def main() -> None:
             ],
             caption=measure.provenance(
                 repeats=REPEATS,
-                statistic="median (min–max) of wall-clock seconds, repeats interleaved",
+                statistic="median (min–max) of wall-clock seconds, repeats "
+                "interleaved; speed-ups from the fastest runs",
                 start_method=METHOD,
             ),
         )

@@ -164,9 +164,10 @@ def sweep(intervals_ms: list[float]) -> list[Row]:
     try:
         for interval_ms in intervals_ms:
             sys.setswitchinterval(interval_ms / 1e3)
-            one, two = measure.measure_interleaved(
-                [one_thread, two_threads], repeats=REPEATS
+            timings = measure.compare(
+                {"one": one_thread, "two": two_threads}, repeats=REPEATS
             )
+            one, two = timings["one"], timings["two"]
             speed = measure.speedup(one, two)
             delays = delays_with_a_busy_thread()
             rows.append(Row(interval_ms, one, two, speed, delays))
@@ -181,16 +182,6 @@ def main() -> None:
     alone = wake_up_delays()
     rows = sweep(intervals)
 
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="times as median (min–max); speed-ups from the fastest runs",
-        )
-    )
-    print(
-        f"\nDefault switch interval: {default_ms:g} ms. Latency: {WAKEUPS} wake-ups "
-        f"from a {NAP * 1e3:g} ms sleep per row, in ms beyond the sleep.\n"
-    )
     headers = [
         "Switch interval",
         "One thread (s)",
@@ -208,7 +199,13 @@ def main() -> None:
         ]
         for row in rows
     ]
-    print(measure.table(headers, table))
+    measure.report(
+        f"Default switch interval: {default_ms:g} ms. Latency: {WAKEUPS} wake-ups "
+        f"from a {NAP * 1e3:g} ms sleep per row, in ms beyond the sleep.\n\n"
+        + measure.table(headers, table),
+        repeats=REPEATS,
+        statistic="times as median (min–max); speed-ups from the fastest runs",
+    )
     print(
         f"\nWake-up delay with no other thread running (baseline): "
         f"{ms_cell(alone)} ms.\n"

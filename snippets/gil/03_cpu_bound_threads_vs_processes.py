@@ -12,7 +12,8 @@ same on every operating system. Starting the workers is timed separately (the
 first call); after it, the three ways take turns in every repeat.
 
 ``--json`` runs only the sequential and thread parts and prints one JSON line:
-the cross-interpreter example runs this file that way under each interpreter.
+the free-threading and cross-interpreter examples run this file that way, and
+turn each line into a table row with ``json_row`` (the format's one reader).
 """
 
 import contextlib
@@ -68,10 +69,10 @@ def benchmark(workers: int, *, processes: bool) -> Result:
     work = parts(workers)
     with contextlib.ExitStack() as stack:
         thread_pool = stack.enter_context(ThreadPoolExecutor(workers))
-        runs = [
-            lambda: [crunch(n) for n in work],
-            lambda: list(thread_pool.map(crunch, work)),
-        ]
+        runs = {
+            "one thread": lambda: [crunch(n) for n in work],
+            "thread pool": lambda: list(thread_pool.map(crunch, work)),
+        }
         first = 0.0
         if processes:
             context = multiprocessing.get_context(START_METHOD)
@@ -79,9 +80,10 @@ def benchmark(workers: int, *, processes: bool) -> Result:
             start = time.perf_counter()
             list(pool.map(crunch, work))
             first = time.perf_counter() - start
-            runs.append(lambda: list(pool.map(crunch, work)))
-        timings = measure.measure_interleaved(runs, repeats=REPEATS)
-        return Result(timings, [cpus_busy(run) for run in runs[:2]], first)
+            runs["process pool"] = lambda: list(pool.map(crunch, work))
+        timings = measure.compare(runs, repeats=REPEATS)
+        busy = [cpus_busy(runs["one thread"]), cpus_busy(runs["thread pool"])]
+        return Result(list(timings.values()), busy, first)
 
 
 def as_json(workers: int) -> str:
@@ -102,6 +104,29 @@ def as_json(workers: int) -> str:
     )
 
 
+JSON_HEADERS = ["Build", "Threads", "One thread (s)", "Threads (s)", "Speed-up",
+                "CPUs busy (threads)"]  # fmt: skip
+
+
+def json_timings(result: dict) -> tuple[measure.Timing, measure.Timing]:
+    """One thread's and the thread pool's timings from a ``--json`` result."""
+    one = measure.Timing(tuple(result["sequential"]))
+    return one, measure.Timing(tuple(result["threads"]))
+
+
+def json_speedup(result: dict) -> float:
+    """The thread pool's speed-up over one thread in a ``--json`` result."""
+    return measure.speedup(*json_timings(result))
+
+
+def json_row(result: dict) -> list[object]:
+    """The cells under ``JSON_HEADERS`` for one ``--json`` result."""
+    one, threads = json_timings(result)
+    speedup, busy = json_speedup(result), result["threads_cpus_busy"]
+    return [result["build"], result["workers"], one.cell(), threads.cell(),
+            f"{speedup:.2f}x", f"{busy:.2f}"]  # fmt: skip
+
+
 def main() -> None:
     workers = max(2, measure.usable_cpus())
     if "--json" in sys.argv[1:]:
@@ -114,14 +139,6 @@ def main() -> None:
     def speedup(timing: measure.Timing) -> str:
         return f"{measure.speedup(sequential, timing):.2f}x"
 
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="times as median (min–max); speed-ups from the fastest runs",
-            start_method=START_METHOD,
-        )
-    )
-    print(f"\nWork: {TOTAL:,} loop iterations in {workers} equal parts.\n")
     first = measure.Timing((result.first,))
     one, pool = f"{one_busy:.2f}", f"{threads_busy:.2f}"  # CPUs busy
     first_call = "process pool, first call (starts the workers)"
@@ -132,7 +149,13 @@ def main() -> None:
         [first_call, workers, first.cell(), speedup(first), "—"],
     ]
     headers = ["Run", "Workers", "Seconds", "Speed-up vs one thread", "CPUs busy"]
-    print(measure.table(headers, rows))
+    measure.report(
+        f"Work: {TOTAL:,} loop iterations in {workers} equal parts.\n\n"
+        + measure.table(headers, rows),
+        repeats=REPEATS,
+        statistic="times as median (min–max); speed-ups from the fastest runs",
+        start_method=START_METHOD,
+    )
     print(
         "\nCPUs busy: this process's CPU time divided by the wall time, during one "
         "more run. The process pool's work is done in other processes, so it has "

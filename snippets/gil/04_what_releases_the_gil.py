@@ -88,7 +88,8 @@ def compare(
         for future in [pool.submit(func) for _ in range(tasks)]:
             future.result()
 
-    return measure.measure_interleaved([one_thread, threads], repeats=REPEATS)
+    timings = measure.compare({"one": one_thread, "threads": threads}, repeats=REPEATS)
+    return list(timings.values())
 
 
 def main() -> None:
@@ -103,16 +104,13 @@ def main() -> None:
                  f"{speedups[func.__name__]:.2f}x"]
             )  # fmt: skip
 
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="times in seconds as median (min–max); "
-            "speed-ups from the fastest runs",
-        )
-    )
-    print()
     headers = ["Workload", "Tasks", "One thread", f"{workers} threads", "Speed-up"]
-    print(measure.table(headers, rows))
+    measure.report(
+        measure.table(headers, rows),
+        repeats=REPEATS,
+        statistic="times in seconds as median (min–max); "
+        "speed-ups from the fastest runs",
+    )
     print(
         f"\nWith {workers} threads: hashing 1 MiB per call ran "
         f"{speedups['hash_one_mebibyte']:.2f} times as fast as in one thread, "

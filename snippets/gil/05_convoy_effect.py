@@ -107,17 +107,6 @@ def main() -> None:
         mine.close()  # the echo process sees end-of-file and exits
         echo.wait()
 
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic=f"time per round trip averaged over {WINDOW:g} s of round "
-            f"trips, median (min–max) over the repeats, in milliseconds",
-        )
-    )
-    print(
-        f"\nSwitch interval: {sys.getswitchinterval() * 1e3:g} ms. The echo process "
-        f"answers after {SERVER_DELAY * 1e3:g} ms.\n"
-    )
     rows = [
         [label, ms(timing), f"{timing.median / alone.median:.1f}x"]
         for label, timing in [
@@ -127,7 +116,14 @@ def main() -> None:
         ]
     ]
     headers = ["While the I/O thread talks to the echo process", "Round trip (ms)"]
-    print(measure.table([*headers, "Slowdown"], rows))
+    measure.report(
+        f"Switch interval: {sys.getswitchinterval() * 1e3:g} ms. The echo process "
+        f"answers after {SERVER_DELAY * 1e3:g} ms.\n\n"
+        + measure.table([*headers, "Slowdown"], rows),
+        repeats=REPEATS,
+        statistic=f"time per round trip averaged over {WINDOW:g} s of round "
+        f"trips, median (min–max) over the repeats, in milliseconds",
+    )
     print(
         f"\nA CPU-bound thread in the same process made the average round trip "
         f"{thread.median / alone.median:.0f} times as slow as alone "

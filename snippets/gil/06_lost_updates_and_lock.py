@@ -94,18 +94,18 @@ def main() -> None:
         f"{THREADS} threads, no lock (wrong)": split(read_call_write, THREADS),
         f"{THREADS} threads, with the lock": split(read_call_write_locked, THREADS),
     }
-    timings = measure.measure_interleaved([*runs.values()], repeats=REPEATS)
+    timings = list(measure.compare(runs, repeats=REPEATS).values())
     print()
-    print(measure.provenance(repeats=REPEATS, statistic="median (min–max)"))
-    print()
-    print(
+    measure.report(
         measure.table(
             [f"{total:,} increments", "Seconds", "ns per increment"],
             [
                 [label, timing.cell(), f"{timing.median / total * 1e9:.0f}"]
                 for label, timing in zip(runs, timings, strict=True)
             ],
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max)",
     )
     one, one_locked, unlocked, locked = (timing.median for timing in timings)
     print(

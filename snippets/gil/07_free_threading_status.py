@@ -8,9 +8,11 @@ which on a free-threaded build can change at start-up (``-X gil=1``,
 without the GIL is imported. Each setting is tried in a child interpreter.
 
 On a free-threaded build, the CPU-bound thread benchmark of this chapter also
-runs twice, with the GIL forced on and forced off, in child processes.
+runs twice, with the GIL forced on and forced off, in child processes; its own
+module (03) turns their JSON output into table rows.
 """
 
+import importlib
 import json
 import os
 import platform
@@ -22,7 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
-BENCHMARK = Path(__file__).with_name("03_cpu_bound_threads_vs_processes.py")
+# Python puts this file's folder first on sys.path, so its sibling imports by name.
+benchmark = importlib.import_module("03_cpu_bound_threads_vs_processes")
+BENCHMARK = Path(benchmark.__file__)
 PROBE = (
     "import sys; "
     "print('sys._is_gil_enabled():', getattr(sys, '_is_gil_enabled', "
@@ -57,23 +61,12 @@ def gil_on_and_off() -> None:
             check=True,
         )
         result = json.loads(done.stdout)
-        one = measure.Timing(tuple(result["sequential"]))
-        threads = measure.Timing(tuple(result["threads"]))
-        rows.append(
-            [f"`-X gil={setting}`", result["build"], result["workers"], one.cell(),
-             threads.cell(), f"{measure.speedup(one, threads):.2f}x",
-             f"{result['threads_cpus_busy']:.2f}"]
-        )  # fmt: skip
-    print(
-        measure.provenance(
-            repeats=result["repeats"],
-            statistic="times as median (min–max); speed-ups from the fastest runs",
-        )
+        rows.append([f"`-X gil={setting}`", *benchmark.json_row(result)])
+    measure.report(
+        measure.table(["Started with", *benchmark.JSON_HEADERS], rows),
+        repeats=result["repeats"],
+        statistic="times as median (min–max); speed-ups from the fastest runs",
     )
-    print()
-    headers = ["Started with", "Build", "Threads", "One thread (s)", "Threads (s)",
-               "Speed-up", "CPUs busy (threads)"]  # fmt: skip
-    print(measure.table(headers, rows))
 
 
 def main() -> None:

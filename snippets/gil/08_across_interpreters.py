@@ -5,10 +5,12 @@ python3.14t, first under ``~/.pyenv/versions/*/bin/`` (or ``$PYENV_ROOT``), then
 on ``PATH``; the interpreter running this program counts as found in any case.
 Each one found runs ``03_cpu_bound_threads_vs_processes.py --json`` as its own
 process, one after another so that they never compete for the CPUs, and reports
-its own version, build and timings. A candidate that fails to start (such as a
-pyenv shim for a version that is not selected) is skipped for the next one.
+its own version, build and timings; that module also turns the JSON into rows. A
+candidate that fails to start (such as a pyenv shim for a version that is not
+selected) is skipped for the next one.
 """
 
+import importlib
 import json
 import os
 import platform
@@ -29,7 +31,9 @@ NAMES = [
     "python3.13t",
     "python3.14t",
 ]
-BENCHMARK = Path(__file__).with_name("03_cpu_bound_threads_vs_processes.py")
+# Python puts this file's folder first on sys.path, so its sibling imports by name.
+benchmark = importlib.import_module("03_cpu_bound_threads_vs_processes")
+BENCHMARK = Path(benchmark.__file__)
 
 
 def version_key(path: Path) -> tuple[int, ...]:
@@ -116,14 +120,8 @@ def main() -> None:
             continue
         path, result = found
         results.append(result)
-        one = measure.Timing(tuple(result["sequential"]))
-        threads = measure.Timing(tuple(result["threads"]))
         label = f"{name} (builds this site)" if os.path.realpath(path) == this else name
-        rows.append(
-            [label, f"`{shown(path)}`", result["build"], result["workers"],
-             one.cell(), threads.cell(), f"{measure.speedup(one, threads):.2f}x",
-             f"{result['threads_cpus_busy']:.2f}"]
-        )  # fmt: skip
+        rows.append([label, f"`{shown(path)}`", *benchmark.json_row(result)])
 
     if results:
         print(
@@ -133,8 +131,7 @@ def main() -> None:
             f"times as median (min–max) in seconds; speed-ups from the fastest "
             f"runs.\n"
         )
-        headers = ["Interpreter", "Found at", "Build", "Threads", "One thread (s)",
-                   "Threads (s)", "Speed-up", "CPUs busy (threads)"]  # fmt: skip
+        headers = ["Interpreter", "Found at", *benchmark.JSON_HEADERS]
         print(measure.table(headers, rows))
     if missing:
         print(f"\nNot found on this machine: {', '.join(missing)}.")
@@ -149,13 +146,7 @@ def summary(results: list[dict]) -> None:
         if not group:
             continue
         busy = [result["threads_cpus_busy"] for result in group]
-        speeds = [
-            measure.speedup(
-                measure.Timing(tuple(result["sequential"])),
-                measure.Timing(tuple(result["threads"])),
-            )
-            for result in group
-        ]
+        speeds = [benchmark.json_speedup(result) for result in group]
         print(
             f"\nThe {len(group)} interpreter(s) running {what} kept {min(busy):.2f} "
             f"to {max(busy):.2f} CPUs busy with their threads, which ran at "

@@ -65,20 +65,15 @@ def main() -> None:
         timing = measure.measure(run, repeats=REPEATS, warmup=0)
         rounds = math.ceil(TASKS / workers)
         rows.append([name, workers, rounds, f"{rounds * WAIT:.2f}", timing.cell(2)])
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max) seconds",
-            start_method=START_METHOD,
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             ["How", "Workers", "Rounds", "Waiting alone (s)", "Measured (s)"],
             rows,
             caption=f"{TASKS} tasks, each waits {WAIT} s. Rounds = ⌈tasks ÷ workers⌉.",
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max) seconds",
+        start_method=START_METHOD,
     )
 
 

@@ -56,19 +56,14 @@ def main() -> None:
                 f"({timing.low * 1000:.2f}–{timing.high * 1000:.2f})",
             ]
         )
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max) milliseconds; the warm-up is the first start",
-            start_method=f"each listed, default {multiprocessing.get_start_method()}",
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             ["What is started", "First start + join (ms)", "Later start + join (ms)"],
             rows,
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max) milliseconds; the warm-up is the first start",
+        start_method=f"each listed, default {multiprocessing.get_start_method()}",
     )
 
 

@@ -68,14 +68,7 @@ def main() -> None:
                 mib(after["private"]),
             ]
         )
-    print(
-        measure.provenance(
-            start_method="each listed",
-            statistic=f"one child per start method, sizes from {ROLLUP}",
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             [
                 "Start method",
@@ -85,7 +78,9 @@ def main() -> None:
                 "Private after reading the list (MiB)",
             ],
             rows,
-        )
+        ),
+        start_method="each listed",
+        statistic=f"one child per start method, sizes from {ROLLUP}",
     )
 
 

@@ -67,13 +67,15 @@ def main() -> None:
         pool.map(size_of, [b""])  # the worker is up before anything is timed
         for size in SIZES:
             data = bytes(size)
-            direct = measure.measure(lambda data=data: size_of(data), repeats=REPEATS)
-            copy = measure.measure(
-                lambda data=data: pickle.loads(pickle.dumps(data)), repeats=REPEATS
+            timings = measure.compare(
+                {
+                    "direct": lambda data=data: size_of(data),
+                    "copy": lambda data=data: pickle.loads(pickle.dumps(data)),
+                    "sent": lambda data=data: pool.map(size_of, [data]),
+                },
+                repeats=REPEATS,
             )
-            sent = measure.measure(
-                lambda data=data: pool.map(size_of, [data]), repeats=REPEATS
-            )
+            direct, copy, sent = timings.values()
             through_pool.append(sent)
             pickled.append(copy)
             rows.append(
@@ -86,15 +88,7 @@ def main() -> None:
                 ]
             )
             del data
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max)",
-            start_method=START_METHOD,
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             [
                 "Argument",
@@ -104,7 +98,10 @@ def main() -> None:
                 "MB/s through the pool",
             ],
             rows,
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max), the three ways interleaved",
+        start_method=START_METHOD,
     )
     print()
     print(plot(SIZES, through_pool, pickled))

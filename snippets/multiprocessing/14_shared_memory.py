@@ -65,34 +65,27 @@ def main() -> None:
                 tasks = [(block.name, start, stop) for start, stop in bounds]
                 assert pool.map(crc_of_shared, tasks) == expected
 
-            runs = [
-                ("one process, no pool (baseline)", in_this_process),
-                ("pool, quarters sent as arguments", copied),
-                ("fill the shared block once", fill_block),
-                ("pool, workers read the shared block", shared),
-            ]
-            rows = [
-                [name, measure.measure(run, repeats=REPEATS).cell(3)]
-                for name, run in runs
-            ]
+            runs = {
+                "one process, no pool (baseline)": in_this_process,
+                "pool, quarters sent as arguments": copied,
+                "fill the shared block once": fill_block,  # before its readers
+                "pool, workers read the shared block": shared,
+            }
+            timings = measure.compare(runs, repeats=REPEATS)
+            rows = [[name, timing.cell(3)] for name, timing in timings.items()]
     finally:
         block.close()
         block.unlink()  # the owner frees it (else the tracker would, with a warning)
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max) seconds",
-            start_method=START_METHOD,
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             ["What", "Seconds"],
             rows,
             caption=f"CRC-32 of a {SIZE // 2**20} MiB buffer in {PARTS} parts; "
             "every run checked against the same CRCs.",
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max) seconds, runs interleaved",
+        start_method=START_METHOD,
     )
 
 

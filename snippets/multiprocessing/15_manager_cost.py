@@ -53,20 +53,18 @@ def main() -> None:
                 with counter.get_lock():
                     counter.value += 1
 
-        runs = [
-            ("plain list: append", lambda: append_each(plain_list)),
-            ("plain dict: d[n] = n", lambda: set_each(plain_dict)),
-            ("Value: += 1 under its lock", add_to_value),
-            ("Manager list: append", lambda: append_each(proxy_list)),
-            ("Manager dict: d[n] = n", lambda: set_each(proxy_dict)),
-            (
-                "Manager list: one extend() of all items",
-                lambda: proxy_list.extend(range(OPS)),
+        runs = {
+            "plain list: append": lambda: append_each(plain_list),
+            "plain dict: d[n] = n": lambda: set_each(plain_dict),
+            "Value: += 1 under its lock": add_to_value,
+            "Manager list: append": lambda: append_each(proxy_list),
+            "Manager dict: d[n] = n": lambda: set_each(proxy_dict),
+            "Manager list: one extend() of all items": lambda: proxy_list.extend(
+                range(OPS)
             ),
-        ]
-        rows = [
-            [name, per_op(measure.measure(run, repeats=REPEATS))] for name, run in runs
-        ]
+        }
+        timings = measure.compare(runs, repeats=REPEATS)
+        rows = [[name, per_op(timing)] for name, timing in timings.items()]
 
         # Two processes at once: each shared object must see every update.
         counter.value, times = 0, 200
@@ -81,21 +79,16 @@ def main() -> None:
             worker.join()
         value_total, list_total = counter.value, len(shared_list)
 
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max) µs per operation",
-            start_method=START_METHOD,
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             ["Operation (from the main process)", "µs per item"],
             rows,
             caption=f"Each timed run does {OPS} operations; extend sends all {OPS} "
             "items in one call.",
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max) µs per operation, runs interleaved",
+        start_method=START_METHOD,
     )
     print()
     print(

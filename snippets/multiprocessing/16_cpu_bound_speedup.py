@@ -92,18 +92,6 @@ def share_used_by_others(before, after) -> float | None:
     return max(0.0, others) / ((wall1 - wall0) * (os.cpu_count() or 1))
 
 
-def timed_rounds(runs: dict, repeats: int) -> dict:
-    """Run every function once per round; round 0 is the untimed warm-up."""
-    samples = {key: [] for key in runs}
-    for round_number in range(1 + repeats):
-        for key, run in runs.items():
-            start = time.perf_counter()
-            run()
-            if round_number:
-                samples[key].append(time.perf_counter() - start)
-    return {key: measure.Timing(tuple(values)) for key, values in samples.items()}
-
-
 def plot(workers, measured, ideal, fitted, cpus: int) -> str:
     import matplotlib
 
@@ -114,7 +102,7 @@ def plot(workers, measured, ideal, fitted, cpus: int) -> str:
     ax.plot(workers, ideal, "k--", label="ideal: min(n, CPUs)")
     if fitted:
         ax.plot(workers, fitted, "^:", label="Amdahl's law, fitted p")
-    ax.plot(workers, measured, "o-", label="measured (median)")
+    ax.plot(workers, measured, "o-", label="measured (fastest runs)")
     ax.axvline(cpus, color="grey", linewidth=1)
     ax.annotate(
         f"{cpus} usable CPUs",
@@ -156,13 +144,15 @@ def main() -> None:
         def on_pool(n: int) -> None:
             assert pools[n].map(count_primes, slices, chunksize=1) == expected
 
-        runs = {0: plain_loop} | {n: lambda n=n: on_pool(n) for n in workers}
-        timings = timed_rounds(runs, REPEATS)
+        runs = {"plain loop": plain_loop}
+        runs |= {str(n): lambda n=n: on_pool(n) for n in workers}
+        compared = measure.compare(runs, repeats=REPEATS)
     # Leaving the with-block ended and reaped every worker: their CPU time counts.
     others = share_used_by_others(before, cpu_snapshot())
-    baseline = timings.pop(0)
+    baseline = compared.pop("plain loop")
+    timings = {int(n): timing for n, timing in compared.items()}
 
-    speedups = {n: baseline.median / timings[n].median for n in workers}
+    speedups = {n: measure.speedup(baseline, timings[n]) for n in workers}
     p = fit_parallel_fraction([(n, speedups[n]) for n in workers if n <= cpus])
     ideal = [float(min(n, cpus)) for n in workers]
     fitted = [amdahl(p, min(n, cpus)) for n in workers] if p is not None else []
@@ -178,22 +168,17 @@ def main() -> None:
                 f"{fitted[i]:.2f}" if fitted else "–",
             ]
         )
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max) seconds, runs interleaved; "
-            "speed-ups from the medians",
-            start_method=START_METHOD,
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             ["Run", "Seconds", "Speed-up", "Ideal", "Amdahl fit"],
             rows,
             caption=f"Counting primes in {SLICES} slices of {WIDTH} numbers "
             f"from {FIRST:,}; every run gave the same counts.",
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max) seconds, runs interleaved; "
+        "speed-ups from the fastest runs",
+        start_method=START_METHOD,
     )
     print()
     if p is None:

@@ -87,24 +87,20 @@ def main() -> None:
                 name,
                 timing.cell(3),
                 f"{first:.3f}",
-                f"{baseline.median / timing.median:.2f}",
+                f"{measure.speedup(baseline, timing):.2f}",
             ]
         )
-    print(
-        measure.provenance(
-            repeats=REPEATS,
-            statistic="median (min–max) seconds; the warm-up is timed on its own",
-            start_method="spawn (process pool only)",
-        )
-    )
-    print()
-    print(
+    measure.report(
         measure.table(
             ["How", "Seconds", "Creating the pool + first run (s)", "Speed-up"],
             rows,
             caption=f"{workers} workers in each pool; counting primes in {SLICES} "
             f"slices of {WIDTH} numbers; every run gave the same counts.",
-        )
+        ),
+        repeats=REPEATS,
+        statistic="median (min–max) seconds; the warm-up is timed on its own; "
+        "speed-ups from the fastest runs",
+        start_method="spawn (process pool only)",
     )
 
 
