@@ -1,5 +1,5 @@
-"""What several test modules share: the type of the output fixtures, and one parser for
-what ``snippets/measure.py`` prints.
+"""What several test modules share: paths, the type of the output fixtures, one parser for
+what ``snippets/measure.py`` prints, and the helpers that build throwaway sites and the real one.
 
 Test modules import from here and never from each other (or from ``conftest``), so a
 helper has one home and a test module can be read, and run, on its own.
@@ -7,10 +7,19 @@ helper has one home and a test module can be read, and run, on its own.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+
+import pytest
+from pytest_examples import CodeExample, EvalExample, find_examples
+from snippet_runner.build import Build, strict_build
+from snippet_runner.fence import FenceOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -86,16 +95,6 @@ def number(cell: str) -> float:
 
 
 # --- building throwaway sites and the real one ---------------------------------------------
-
-import importlib.util
-import os
-import shutil
-from types import ModuleType
-
-import pytest
-from pytest_examples import CodeExample, EvalExample, find_examples
-from snippet_runner.build import Build, strict_build
-from snippet_runner.fence import FenceOptions
 
 BUILD_TIMEOUT = 1800  # seconds for a whole strict build; each snippet has its own limit
 

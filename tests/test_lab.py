@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import nbformat
-from conftest import Build, build_site, site_skeleton
-from helpers import DOCS, Output
+from helpers import DOCS, Build, Output, build_site, site_skeleton
 
 NOTEBOOK = DOCS / "lab.ipynb"
 
