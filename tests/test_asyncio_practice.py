@@ -1,0 +1,51 @@
+"""The "asyncio in practice" page's claims, checked against its snippets' real output."""
+
+from __future__ import annotations
+
+import re
+
+from helpers import DOCS, ROOT, Output, number, table
+
+SNIPPETS = "snippets/asyncio_practice"
+PAGE = DOCS / "asyncio-practice.md"
+
+
+def python_version(out: str) -> tuple[int, int]:
+    """The ``Python X.Y.Z`` a snippet printed about itself, as ``(X, Y)``."""
+    major, minor = re.search(r"Python (\d+)\.(\d+)\.\d+", out).groups()
+    return int(major), int(minor)
+
+
+def test_every_example_is_on_the_page() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    for snippet in sorted((ROOT / SNIPPETS).glob("*.py")):
+        assert f"{SNIPPETS}/{snippet.name}" in page, snippet.name
+
+
+def test_a_bounded_queue_makes_the_producer_wait(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/01_queue_backpressure.py")
+    result = table(out, "Longest queue")
+    unbounded = result.row("unbounded")
+    tight = result.row("maxsize=2")
+    items = int(re.search(r"(\d+) items", out)[1])
+    # Unbounded: everything piles up and the producer never waits.
+    assert number(unbounded["Longest queue"]) == items
+    for label, bound in (("maxsize=10", 10), ("maxsize=2", 2)):
+        assert number(result.row(label)["Longest queue"]) <= bound
+    wait = "Producer waited in put (s)"
+    assert number(tight[wait]) > 0.05 and number(unbounded[wait]) < number(tight[wait]) / 2
+    # "a bound costs no throughput": the totals stay within a factor of two.
+    totals = [number(cell) for cell in result.column("Total (s)")]
+    assert max(totals) < 2 * min(totals)
+
+
+def test_consumers_end_by_shutdown_or_sentinels(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/01_queue_backpressure.py")
+    ending = out[out.index("\nPython ") :]
+    if python_version(ending) >= (3, 13):
+        assert "queue.shutdown() ended the consumers" in ending
+        assert "put after shutdown() raised QueueShutDown" in ending
+    else:
+        assert "has no shutdown() (added in 3.13); 2 sentinels ended" in ending
+    counts = [int(n) for n in re.findall(r"stopped after (\d+) items", ending)]
+    assert len(counts) == 2 and sum(counts) == 10
