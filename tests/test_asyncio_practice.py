@@ -49,3 +49,16 @@ def test_consumers_end_by_shutdown_or_sentinels(snippet_output: Output) -> None:
         assert "has no shutdown() (added in 3.13); 2 sentinels ended" in ending
     counts = [int(n) for n in re.findall(r"stopped after (\d+) items", ending)]
     assert len(counts) == 2 and sum(counts) == 10
+
+
+def test_server_serves_clients_concurrently_and_closes(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/02_line_server.py")
+    result = table(out, "Connections at once")
+    assert "127.0.0.1" in out
+    for row in result.rows:
+        cells = dict(zip(result.headers, row, strict=True))
+        assert number(cells["Connections at once"]) == number(cells["Clients"])
+        assert number(cells["Open after close"]) == 0
+    seconds = dict(zip(result.column("Clients"), result.column("Seconds"), strict=True))
+    # One client pays every round trip in turn; ten overlap them (expected ~10x).
+    assert number(seconds["1"]) > 2 * number(seconds["10"])
