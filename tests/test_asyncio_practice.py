@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from helpers import DOCS, ROOT, Output, number, table
 
@@ -14,6 +15,11 @@ def python_version(out: str) -> tuple[int, int]:
     """The ``Python X.Y.Z`` a snippet printed about itself, as ``(X, Y)``."""
     major, minor = re.search(r"Python (\d+)\.(\d+)\.\d+", out).groups()
     return int(major), int(minor)
+
+
+def in_order(out: str, *events: str) -> bool:
+    positions = [out.index(event) for event in events]
+    return positions == sorted(positions)
 
 
 def test_every_example_is_on_the_page() -> None:
@@ -62,3 +68,16 @@ def test_server_serves_clients_concurrently_and_closes(snippet_output: Output) -
     seconds = dict(zip(result.column("Clients"), result.column("Seconds"), strict=True))
     # One client pays every round trip in turn; ten overlap them (expected ~10x).
     assert number(seconds["1"]) > 2 * number(seconds["10"])
+
+
+def test_subprocess_pipes_read_together_and_timeout_kills(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/03_subprocesses.py")
+    # Both pipes were read as the lines came, not one pipe after the other.
+    assert in_order(out, "stdout: result 0", "stderr: progress 0", "stdout: result 2")
+    assert in_order(out, "stderr: progress 0", "stdout: result 1", "stderr: progress 2")
+    assert "lines read: stdout 3, stderr 3; exit code 3" in out
+    waited = float(re.search(r"raised TimeoutError after ([\d.]+) s", out)[1])
+    assert 0.4 < waited < 10
+    code = int(re.search(r"killed; exit code (-?\d+)", out)[1])
+    assert code == (1 if sys.platform == "win32" else -9)
+    assert "child still running: False" in out
