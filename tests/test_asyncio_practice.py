@@ -81,3 +81,28 @@ def test_subprocess_pipes_read_together_and_timeout_kills(snippet_output: Output
     code = int(re.search(r"killed; exit code (-?\d+)", out)[1])
     assert code == (1 if sys.platform == "win32" else -9)
     assert "child still running: False" in out
+
+
+def test_signals_cancel_through_the_task_group(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/04_graceful_shutdown.py")
+    sigint, sigterm = out.split("2. SIGTERM")
+    assert in_order(
+        sigint,
+        "main: sending SIGINT",
+        "worker 0: cleanup in finally",
+        "caller: Runner.run raised KeyboardInterrupt after the cleanup",
+    )
+    assert "worker 1: cleanup in finally" in sigint
+    assert "no signal arrived" not in sigint
+    assert "On Windows, asyncio's event loops have no add_signal_handler" in sigterm
+    if sys.platform == "win32":
+        assert "Skipped on this Windows machine" in sigterm
+        return
+    assert in_order(
+        sigterm,
+        "main: sending SIGTERM",
+        "main: SIGTERM handler set the event",
+        "worker 0: cleanup in finally",
+        "main: all workers finished; exiting normally",
+    )
+    assert sigterm.count("cleanup in finally") == 2
