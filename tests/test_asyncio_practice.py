@@ -106,3 +106,30 @@ def test_signals_cancel_through_the_task_group(snippet_output: Output) -> None:
         "main: all workers finished; exiting normally",
     )
     assert sigterm.count("cleanup in finally") == 2
+
+
+def test_leaving_early_needs_aclose(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/05_async_iteration.py")
+    manual, rest = out.split("inside contextlib.aclosing")
+    closed = "generator: connection closed (finally ran)"
+    assert in_order(
+        manual,
+        "consumer: got page 2",
+        "left the loop; generator suspended: True",
+        closed,
+        "after aclose(); generator suspended: False",
+    )
+    assert "page 3" not in manual
+    assert in_order(rest, "still inside aclosing", closed, "after the async with block")
+
+
+def test_as_completed_by_version(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/05_async_iteration.py")
+    part = out[out.index("2. asyncio.as_completed") :]
+    assert in_order(part, "fast", "medium", "slow")
+    if python_version(part) >= (3, 13):
+        assert "as_completed is an async iterator" in part
+        assert part.count("original task? True") == 3
+    else:
+        assert "is not an async iterator (that arrived in 3.13)" in part
+        assert part.count("original task? False") == 3
