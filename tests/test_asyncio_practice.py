@@ -133,3 +133,17 @@ def test_as_completed_by_version(snippet_output: Output) -> None:
     else:
         assert "is not an async iterator (that arrived in 3.13)" in part
         assert part.count("original task? False") == 3
+
+
+def test_policy_deprecation_by_version(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/06_loop_policy_deprecation.py")
+    version = python_version(out)
+    if version >= (3, 14):
+        assert "get_event_loop_policy() warned:" in out and "3.16" in out
+    else:
+        assert "get_event_loop_policy() gave no DeprecationWarning" in out
+    assert re.search(r"Runner\(loop_factory=SelectorEventLoop\) ran on: \w*Selector", out)
+    if version >= (3, 12):
+        assert "asyncio.run(..., loop_factory=SelectorEventLoop) ran on:" in out
+    else:
+        assert "asyncio.run() has no loop_factory (added in 3.12)" in out
