@@ -1,13 +1,22 @@
-"""The "Free-threading in practice" page's claims, checked against its snippets' output."""
+"""The "Free-threading in practice" page's claims, checked against its snippets' output.
+
+The timing tests accept both builds: with the GIL on they check the GIL's row
+(threads take turns), with it off that threads with their own data run in parallel.
+"""
 
 from __future__ import annotations
 
 import re
 
-from helpers import DOCS, ROOT, Output
+from helpers import DOCS, ROOT, Output, number, table
 
 SNIPPETS = "snippets/free_threading"
 PAGE = DOCS / "free-threading.md"
+
+
+def gil_was_on(out: str) -> bool:
+    """What the snippet's caption says about the GIL during the run."""
+    return re.search(r"the GIL was (on|off)", out)[1] == "on"
 
 
 def test_every_example_is_on_the_page() -> None:
@@ -36,3 +45,20 @@ def test_unsafe_patterns_fail_and_the_fixes_work(snippet_output: Output) -> None
     assert int(shared[2]) >= 1
     assert "first error: ValueError: generator already executing" in out
     assert "wrapped in a lock: 200 of 200 items delivered, 0 threads failed" in out
+
+
+def test_contention_table_matches_the_build(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/02_contention.py")
+    result = table(out, "One shared list")
+    assert result.column("Threads") == ["1", "2", "4"]
+    own = [number(cell) for cell in result.column("Own, relative")]
+    shared = [number(cell) for cell in result.column("Shared, relative")]
+    assert own[0] == 1.0
+    if gil_was_on(out):
+        # The GIL's row: four threads doing four times the work take clearly longer
+        # (about four times), shared list or not.
+        assert own[2] > 2 and shared[2] > 2
+        assert 0.4 < shared[2] / own[2] < 2.5
+    else:
+        # Without the GIL, two threads with their own lists overlap (ideal: 1.00).
+        assert own[1] < 1.8
