@@ -62,3 +62,16 @@ def test_contention_table_matches_the_build(snippet_output: Output) -> None:
     else:
         # Without the GIL, two threads with their own lists overlap (ideal: 1.00).
         assert own[1] < 1.8
+
+
+def test_event_loops_per_thread_match_the_build(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/03_event_loop_per_thread.py")
+    result = table(out, "Speed-up over one loop")
+    speedups = dict(zip(result.column("Event loops"), result.column("Speed-up"), strict=True))
+    assert number(speedups["1"]) == 1.0
+    cpus = int(re.search(r"(\d+) usable CPUs;", out)[1])
+    if gil_was_on(out):
+        # The loops take turns on the GIL: no real speed-up, only noise.
+        assert number(speedups["2"]) < 1.8 and number(speedups["4"]) < 1.8
+    elif cpus >= 2:
+        assert number(speedups["2"]) > 1.2
