@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sys
 
-from helpers import DOCS, ROOT, Output
+from helpers import DOCS, ROOT, Output, number, table
 
 SNIPPETS = "snippets/interpreters"
 PAGE = DOCS / "interpreters.md"
@@ -43,3 +43,20 @@ def test_exec_call_queues_and_sharing(snippet_output: Output) -> None:
         r"|ModuleNotFoundError: No module named '_testsinglephase')",
         out,
     )
+
+
+def test_interpreter_costs_between_thread_and_process(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/02_start_cost_and_memory.py")
+    if not HAS_MODULE:
+        assert "there is no concurrent.interpreters (added in 3.14)" in out
+        return
+    result = table(out, "Start + stop (ms)")
+    start = {row[0]: number(row[1]) for row in result.rows}
+    # Wide margins: a process starts a whole Python; a thread starts almost nothing.
+    assert start["thread"] < start["interpreter"] < start["process (spawn)"]
+    memory = dict(zip(result.column("What"), result.column("Memory each"), strict=True))
+    if sys.platform.startswith("linux"):
+        assert number(memory["thread"]) <= number(memory["interpreter"])
+        assert number(memory["interpreter"]) < number(memory["process (spawn)"])
+    else:
+        assert "not measured (no /proc)" in memory["interpreter"]
