@@ -1,0 +1,77 @@
+"""The "Free-threading in practice" page's claims, checked against its snippets' output.
+
+The timing tests accept both builds: with the GIL on they check the GIL's row
+(threads take turns), with it off that threads with their own data run in parallel.
+"""
+
+from __future__ import annotations
+
+import re
+
+from helpers import DOCS, ROOT, Output, number, table
+
+SNIPPETS = "snippets/free_threading"
+PAGE = DOCS / "free-threading.md"
+
+
+def gil_was_on(out: str) -> bool:
+    """What the snippet's caption says about the GIL during the run."""
+    return re.search(r"the GIL was (on|off)", out)[1] == "on"
+
+
+def test_every_example_is_on_the_page() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    for snippet in sorted((ROOT / SNIPPETS).glob("*.py")):
+        assert f"{SNIPPETS}/{snippet.name}" in page, snippet.name
+    assert "docs.python.org/3/library/threadsafety.html" in page
+
+
+def test_unsafe_patterns_fail_and_the_fixes_work(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/01_what_is_safe_to_share.py")
+    # 1. check-then-act built the value more than once; the lock made it once.
+    unlocked = int(re.search(r"if key not in cache: build\(\) ran (\d+) time", out)[1])
+    assert unlocked > 1
+    assert "same, under a Lock: build() ran 1 time for one key" in out
+    # 2. iterating a changing dict raises; iterating a copy does not.
+    assert re.search(r"for key in d: RuntimeError \(dictionary changed size during", out)
+    assert "for key in d.copy(): no error" in out
+    # 3. iterating a growing list raises nothing but sees items appended after it began.
+    seen, before, after = map(
+        int, re.search(r"saw (\d+) items, while the list grew from (\d+) to (\d+)", out).groups()
+    )
+    assert seen > before and after > before
+    # 4. a shared generator fails in some threads; the locked wrapper delivers everything.
+    shared = re.search(r"shared generator: (\d+) of 200 items delivered, (\d+) threads failed", out)
+    assert int(shared[2]) >= 1
+    assert "first error: ValueError: generator already executing" in out
+    assert "wrapped in a lock: 200 of 200 items delivered, 0 threads failed" in out
+
+
+def test_contention_table_matches_the_build(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/02_contention.py")
+    result = table(out, "One shared list")
+    assert result.column("Threads") == ["1", "2", "4"]
+    own = [number(cell) for cell in result.column("Own, relative")]
+    shared = [number(cell) for cell in result.column("Shared, relative")]
+    assert own[0] == 1.0
+    if gil_was_on(out):
+        # The GIL's row: four threads doing four times the work take clearly longer
+        # (about four times), shared list or not.
+        assert own[2] > 2 and shared[2] > 2
+        assert 0.4 < shared[2] / own[2] < 2.5
+    else:
+        # Without the GIL, two threads with their own lists overlap (ideal: 1.00).
+        assert own[1] < 1.8
+
+
+def test_event_loops_per_thread_match_the_build(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/03_event_loop_per_thread.py")
+    result = table(out, "Speed-up over one loop")
+    speedups = dict(zip(result.column("Event loops"), result.column("Speed-up"), strict=True))
+    assert number(speedups["1"]) == 1.0
+    cpus = int(re.search(r"(\d+) usable CPUs;", out)[1])
+    if gil_was_on(out):
+        # The loops take turns on the GIL: no real speed-up, only noise.
+        assert number(speedups["2"]) < 1.8 and number(speedups["4"]) < 1.8
+    elif cpus >= 2:
+        assert number(speedups["2"]) > 1.2

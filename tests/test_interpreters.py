@@ -1,0 +1,62 @@
+"""The Subinterpreters page's claims, checked against its snippets' real output.
+
+``concurrent.interpreters`` exists from Python 3.14; on older versions each example
+must say so, and on 3.14+ the output must show what the page describes.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from helpers import DOCS, ROOT, Output, number, table
+
+SNIPPETS = "snippets/interpreters"
+PAGE = DOCS / "interpreters.md"
+HAS_MODULE = sys.version_info >= (3, 14)  # the snippets run on this interpreter
+
+
+def test_every_example_is_on_the_page() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    for snippet in sorted((ROOT / SNIPPETS).glob("*.py")):
+        assert f"{SNIPPETS}/{snippet.name}" in page, snippet.name
+
+
+def test_exec_call_queues_and_sharing(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/01_exec_call_and_queues.py")
+    if not HAS_MODULE:
+        assert "there is no concurrent.interpreters (added in 3.14)" in out
+        return
+    assert "'answer' in this __main__: False" in out
+    assert "colorsys imported here too: False" in out
+    assert "answer sent back through a queue: 42" in out
+    assert "same process: True" in out and "same thread: True" in out
+    assert "sum of squares below 1000 = 332833500" in out
+    assert "worker thread finished: True" in out
+    for name in ("NoneType", "int", "str", "bytes"):
+        assert re.search(rf"{name}: shared$", out, re.M), name
+    for name in ("list", "dict"):
+        assert re.search(rf"{name}: copied \(pickle\)$", out, re.M), name
+    assert "a list sent through a queue: equal True, same object False" in out
+    assert re.search(
+        r"import raised (ImportError: .*does not support loading in subinterpreters"
+        r"|ModuleNotFoundError: No module named '_testsinglephase')",
+        out,
+    )
+
+
+def test_interpreter_costs_between_thread_and_process(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/02_start_cost_and_memory.py")
+    if not HAS_MODULE:
+        assert "there is no concurrent.interpreters (added in 3.14)" in out
+        return
+    result = table(out, "Start + stop (ms)")
+    start = {row[0]: number(row[1]) for row in result.rows}
+    # Wide margins: a process starts a whole Python; a thread starts almost nothing.
+    assert start["thread"] < start["interpreter"] < start["process (spawn)"]
+    memory = dict(zip(result.column("What"), result.column("Memory each"), strict=True))
+    if sys.platform.startswith("linux"):
+        assert number(memory["thread"]) <= number(memory["interpreter"])
+        assert number(memory["interpreter"]) < number(memory["process (spawn)"])
+    else:
+        assert "not measured (no /proc)" in memory["interpreter"]
