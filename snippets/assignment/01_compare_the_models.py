@@ -258,7 +258,7 @@ def explain(rows: list[Row]) -> list[str]:
 
 
 def steady(first: float, last: float) -> bool:
-    """Whether two runs of the same one-at-a-time work agree within 25 %."""
+    """Whether two runs of the same one-at-a-time work agree within ``STEADY``."""
     return max(first, last) / min(first, last) <= STEADY
 
 
@@ -267,14 +267,15 @@ def steadiness(first: float, last: float) -> str:
         "**A check on the machine**: the first run and the last one do the same work "
         f"one file at a time, and took {first:.2f} s and {last:.2f} s. "
     )
+    margin = f"{(STEADY - 1) * 100:.0f} %"
     if steady(first, last):
         return said + (
-            "They agree within 25 %, so the machine's speed held steady during this "
-            "comparison."
+            f"They agree within {margin}, so the machine's speed held steady during "
+            "this comparison."
         )
     return said + (
-        "They differ by more than 25 %, so the machine's speed changed during this "
-        "comparison, and the speed-ups above are off by as much."
+        f"They differ by more than {margin}, so the machine's speed changed during "
+        "this comparison, and the speed-ups above are off by as much."
     )
 
 
