@@ -7,9 +7,9 @@ long-lived worker keeps all it leaked; with ``max_tasks_per_child=N`` the pool
 replaces each worker after N tasks, so a worker never holds more than N tasks'
 leaks. The price is starting new processes, which the table measures too.
 
-The limit here is 1. Values above 1 could deadlock the pool on Python 3.11 to
-3.13 releases without the fix for CPython issue gh-115634 (a replacement worker
-was never started); every wait below has a timeout all the same.
+The limit here is 1. Values above 1 could deadlock the pool on releases from 3.11
+on that predate the fix for CPython issue gh-115634 (a replacement worker was
+never started); every wait below has a timeout all the same.
 
 Both pools name their start method, because ``max_tasks_per_child`` cannot be
 used with ``fork``: ``forkserver`` where the platform has it (it starts a

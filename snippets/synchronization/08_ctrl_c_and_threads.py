@@ -5,8 +5,8 @@ in the main thread only, so ``KeyboardInterrupt`` is raised there, and only if t
 main thread gets to run Python code: waiting with ``join(timeout)`` in a loop keeps
 it responsive. The workers are told to stop through an Event; a pool is stopped
 with ``shutdown(cancel_futures=True)`` so queued tasks never start.
-Sending a signal to yourself with ``os.kill`` and SIGINT is POSIX behaviour; on
-Windows the program says so and stops there.
+Delivering SIGINT with ``os.kill`` needs POSIX: on Windows, ``os.kill`` would end
+the process instead, so there the program says so and stops.
 """
 
 import os
@@ -87,8 +87,9 @@ def pool_demo() -> None:
 def main() -> None:
     if sys.platform == "win32":
         print(
-            "Not available on Windows: this demo sends SIGINT to its own process with "
-            "os.kill, which Windows does not support (it has no POSIX signals)."
+            "Not available on Windows: this demo sends SIGINT to its own process "
+            "with os.kill, and on Windows os.kill cannot deliver SIGINT (it ends "
+            "the process instead); press Ctrl-C yourself to see the same behaviour."
         )
         return
     say(f"main thread: {threading.current_thread().name}")
