@@ -13,6 +13,7 @@ workers with SIGTERM or SIGKILL (on Windows both end the process), for a task
 that would never finish on its own; before 3.14 the program says what it cannot show.
 """
 
+import multiprocessing
 import sys
 import time
 import tracemalloc
@@ -71,30 +72,32 @@ def main() -> None:
             "here map always reads its whole input first"
         )
 
-    pool = ProcessPoolExecutor(max_workers=1)
-    future = pool.submit(sleep_forever)
-    time.sleep(0.3)  # let the worker start the task
-    if hasattr(pool, "terminate_workers"):
-        pool.terminate_workers()
-        try:
-            future.result(timeout=10)
-        except Exception as error:  # the pool is broken on purpose
-            name = type(error).__name__
-            print(f"\nterminate_workers(): the stuck task's future raised {name}")
-    else:
+    if not hasattr(ProcessPoolExecutor, "terminate_workers"):
         print(
             f"\nterminate_workers() / kill_workers(): not in Python {version} "
             "(added in 3.14); stopping the stuck worker by hand instead"
         )
-        import multiprocessing
-
-        for child in multiprocessing.active_children():
-            child.terminate()
+    for method in ("terminate_workers", "kill_workers"):
+        pool = ProcessPoolExecutor(max_workers=1)
+        future = pool.submit(sleep_forever)
+        time.sleep(0.3)  # let the worker start the task
+        if hasattr(pool, method):
+            getattr(pool, method)()
+            label = f"{method}():"
+        else:
+            for child in multiprocessing.active_children():
+                if method == "terminate_workers":
+                    child.terminate()  # SIGTERM on POSIX
+                else:
+                    child.kill()  # SIGKILL on POSIX
+            label = f"Process.{method.split('_')[0]}() on each worker:"
         try:
             future.result(timeout=10)
-        except Exception as error:
-            print(f"  the stuck task's future raised {type(error).__name__}")
-    pool.shutdown(wait=True, cancel_futures=True)
+            outcome = "returned (unexpected)"
+        except Exception as error:  # the pool is broken on purpose
+            outcome = f"raised {type(error).__name__}"
+        print(f"  {label:<34} the stuck task's future {outcome}")
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 if __name__ == "__main__":
