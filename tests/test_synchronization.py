@@ -105,6 +105,7 @@ def test_ctrl_c_reaches_the_main_thread_and_everything_stops(snippet_output: Out
         int, re.search(r"(\d+) tasks ran, (\d+) of (\d+) were cancelled", out).groups()
     )
     assert ran + cancelled == total and cancelled > 0 and ran >= 1
+    assert "the daemon heartbeat is still alive: True; Python exits" in out
 
 
 def test_page_shows_every_example_and_gives_the_queue_guide() -> None:

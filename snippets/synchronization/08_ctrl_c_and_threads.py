@@ -4,7 +4,8 @@ The program sends SIGINT to itself, as Ctrl-C would. Python runs signal handlers
 in the main thread only, so ``KeyboardInterrupt`` is raised there, and only if the
 main thread gets to run Python code: waiting with ``join(timeout)`` in a loop keeps
 it responsive. The workers are told to stop through an Event; a pool is stopped
-with ``shutdown(cancel_futures=True)`` so queued tasks never start.
+with ``shutdown(cancel_futures=True)`` so queued tasks never start. A daemon
+thread that nobody stops does not hold up the exit: Python drops it.
 Delivering SIGINT with ``os.kill`` needs POSIX: on Windows, ``os.kill`` would end
 the process instead, so there the program says so and stops.
 """
@@ -93,8 +94,16 @@ def main() -> None:
         )
         return
     say(f"main thread: {threading.current_thread().name}")
+    heartbeat = threading.Thread(
+        target=lambda: threading.Event().wait(), name="heartbeat", daemon=True
+    )
+    heartbeat.start()  # never told to stop: as a daemon, it is dropped at exit
     threads_demo()
     pool_demo()
+    say(
+        f"the daemon heartbeat is still alive: {heartbeat.is_alive()}; "
+        "Python exits without waiting for it"
+    )
 
 
 if __name__ == "__main__":
