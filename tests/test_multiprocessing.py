@@ -260,7 +260,8 @@ def test_batching_small_tasks_pays(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/13_chunksize.py")
     # The first column repeats (one row per chunksize): key on the first two.
     rows = table(out, "chunksize").rows
-    seconds = {f"{how} / {chunks}": number(cell) for how, chunks, cell, _ in rows}
+    # Fastest runs, as the site's speed-ups use: the least disturbed by other programs.
+    seconds = {f"{how} / {chunks}": min(numbers(cell)) for how, chunks, cell, _ in rows}
     assert seconds["Pool.map / 1"] > 1.3 * seconds["Pool.map / default"]
     assert (
         seconds["ProcessPoolExecutor.map / default (1)"]

@@ -20,7 +20,7 @@ import measure
 
 START_METHOD = "spawn"
 TASKS = 2000
-REPEATS = 3
+REPEATS = 5
 
 
 def small_task(n: int) -> int:
