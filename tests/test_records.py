@@ -1,0 +1,156 @@
+"""Run records from other interpreters, merged into the pages (``dev.py measure``).
+
+The merge is tested with records made by real runs under the pyenv interpreters of
+this machine (3.12 and 3.13) on a throwaway site with tiny snippets; hand-written
+records appear only in the unit test of ``records.merge``. Where pyenv lacks them
+(CI's runners), those tests are skipped and say why; the deploy's matrix measures there.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import build_site, site_skeleton, write
+from snippet_runner.matrix import CSS_CLASS
+from snippet_runner.process import Run
+from snippet_runner.records import Cell, CellFailure, merge
+
+PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+
+
+def pyenv_python(minor: str) -> Path:
+    found = sorted(PYENV.glob(f"{minor}.*/bin/python"))
+    if not found:
+        pytest.skip(f"no CPython {minor} under {PYENV}: install it with pyenv to run this test")
+    return found[-1]
+
+
+# Prints its interpreter as a table, so the cross-version fence has something to compare;
+# exits with status 3 under 3.13 when the page asks for it (a failure in one cell only).
+VERSION = '''"""Which interpreter ran this."""
+
+import platform
+import sys
+
+
+def main():
+    print("| What | Value |")
+    print("|---|---|")
+    print(f"| version | {platform.python_version()} |")
+    if "fail-on-3.13" in sys.argv[0] and sys.version_info[:2] == (3, 13):
+        raise SystemExit(3)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def site(tmp_path: Path, name: str = "01_version.py") -> Path:
+    """A throwaway site: one page with the snippet, and the cross-version fences."""
+    root = site_skeleton(tmp_path / "project")
+    write(root / "snippets" / "demo" / name, VERSION)
+    write(root / "snippets" / "demo" / "02_added_later.py", VERSION)
+    return write_page(root, name)
+
+
+def write_page(root: Path, name: str, later: bool = False) -> Path:
+    """The page: the snippet (and, ``later``, a second one), then the comparisons."""
+    fences = [
+        f'```python-snippet output="markdown"\nsnippets/demo/{name}\n```',
+        *(["```python-snippet\nsnippets/demo/02_added_later.py\n```"] if later else []),
+        "```snippet-cells\ncells\n```",
+        f'```snippet-cells table="What" column="Value"\nsnippets/demo/{name}\n```',
+    ]
+    write(root / "docs" / "index.md", "# Demo\n\n" + "\n\n".join(fences) + "\n")
+    return root
+
+
+def measure(root: Path, python: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``dev.py measure --python PYTHON`` for the throwaway project."""
+    return subprocess.run(
+        [sys.executable, "-m", "snippet_runner.cells", "--python", str(python), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def run(path: str, returncode: int = 0) -> Run:
+    return Run(path, f"output of {path}", returncode, 0.1, 10.0)
+
+
+def test_merge_shows_each_other_cell_or_none_and_stops_on_a_failure() -> None:
+    """Hand-written records, for the merge function alone."""
+    mine = Cell("3.11", {}, {"a.py": run("a.py")})
+    other = Cell("3.12", {}, {"a.py": run("a.py"), "b.py": run("b.py", returncode=1)})
+    empty = Cell("macOS 3.14", {}, {})
+    shown = merge("a.py", [mine, other, empty], primary="3.11")
+    assert [(cell.name, found) for cell, found in shown] == [
+        ("3.12", other.runs["a.py"]),
+        ("macOS 3.14", None),  # missing: never another cell's run
+    ]
+    with pytest.raises(CellFailure, match=r"cell '3\.12': b\.py exited with code 1"):
+        merge("b.py", [mine, other, empty], primary="3.11")
+
+
+def test_a_build_shows_each_measured_cell_and_missing_ones(tmp_path: Path) -> None:
+    py312, py313 = pyenv_python("3.12"), pyenv_python("3.13")
+    root = site(tmp_path)
+    plain = build_site(tmp_path / "plain", cwd=root)
+    assert plain.returncode == 0, plain.log
+    plain_page = (plain.site / "index.html").read_text("utf-8")
+    assert CSS_CLASS not in plain_page  # without records nothing is added
+    assert "records from this interpreter only" in plain_page
+
+    for python in (py312, py313):
+        measured = measure(root, python)
+        assert measured.returncode == 0, measured.stdout + measured.stderr
+    assert sorted(p.name for p in (root / ".records").glob("*.jsonl")) == [
+        "3.12.jsonl",
+        "3.13.jsonl",
+    ]
+    # A snippet added after the cells measured: each cell shows it as missing.
+    write_page(root, "01_version.py", later=True)
+    built = build_site(tmp_path / "with-records", cwd=root)
+    assert built.returncode == 0, built.log
+    page = (built.site / "index.html").read_text("utf-8")
+    primary, _, tabs = page.partition(CSS_CLASS)
+    assert f"<td>{platform.python_version()}</td>" in primary  # this build's run first
+    for python, minor in ((py312, "3.12"), (py313, "3.13")):
+        version = python.parent.parent.name
+        assert f">{minor}</label>" in tabs
+        assert f"<td>{version}</td>" in tabs  # its own output, in its tab
+        assert f"Measured on CPython {version} with the GIL" in tabs  # its provenance
+    later = tabs.partition("02_added_later.py")[2]
+    assert later.count("missing</strong>") == 2, "each cell lacks the later snippet"
+    # The cross-version table: a row per cell, this build first, each with its own value.
+    assert "records from this interpreter only" not in page
+    comparison = page.rpartition("<th>Cell</th>")[2]
+    rows = [f"(this build)</td>\n<td>{platform.python_version()}</td>"] + [
+        f"<td>{minor}</td>\n<td>{python.parent.parent.name}</td>"
+        for python, minor in ((py312, "3.12"), (py313, "3.13"))
+    ]
+    places = [comparison.find(row) for row in rows]
+    assert -1 not in places and places == sorted(places), comparison
+
+
+def test_a_failure_in_one_cell_fails_measure_and_the_build_naming_the_cell(
+    tmp_path: Path,
+) -> None:
+    py313 = pyenv_python("3.13")
+    root = site(tmp_path, name="01_fail-on-3.13.py")
+    records = tmp_path / "elsewhere"
+    measured = measure(root, py313, "--records", str(records))
+    assert measured.returncode == 1
+    assert "cell '3.13' failed: snippets/demo/01_fail-on-3.13.py" in measured.stderr
+    built = build_site(tmp_path / "out", {"SNIPPET_RECORDS_DIR": str(records)}, cwd=root)
+    assert built.returncode != 0
+    assert "cell '3.13': snippets/demo/01_fail-on-3.13.py exited with code 3" in built.log
