@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -119,10 +120,10 @@ def run_cell_main() -> int:
     cell = job["cell"] or this_cell()
     failed = run_cell(job["snippets"], cell, Path(job["records"]) / f"{slug(cell)}.jsonl")
     if failed:
-        print(
-            f"measure: cell {cell!r} failed: {', '.join(failed)}",
-            file=sys.stderr,
-        )
+        print(f"measure: cell {cell!r} failed: {', '.join(failed)}", file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # an annotation on the run's summary
+            for path in failed:
+                print(f"::error file={path},title=Cell {cell} failed::{path} failed in cell {cell}")
         return 1
     print(f"measure: cell {cell!r}: {len(job['snippets'])} snippets ok, records in {RECORDS_DIR}/")
     return 0
