@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import build_site, site_skeleton, write
+from helpers import ROOT, build_site, site_skeleton, snippet_fences, write
+from snippet_runner.cells import plan
 from snippet_runner.matrix import CSS_CLASS
 from snippet_runner.process import Run
 from snippet_runner.records import Cell, CellFailure, merge
@@ -99,6 +100,14 @@ def test_merge_shows_each_other_cell_or_none_and_stops_on_a_failure() -> None:
     ]
     with pytest.raises(CellFailure, match=r"cell '3\.12': b\.py exited with code 1"):
         merge("b.py", [mine, other, empty], primary="3.11")
+
+
+def test_measure_runs_every_snippet_a_page_shows_with_its_fence_options() -> None:
+    """``dev.py measure`` finds the fences itself (a cell's interpreter has no
+    pytest-examples); it must find the same ones, with the same options."""
+    planned = dict(plan(ROOT))
+    fences = {fence.path: fence.options for fence in reversed(snippet_fences())}
+    assert planned == fences
 
 
 def test_a_build_shows_each_measured_cell_and_missing_ones(tmp_path: Path) -> None:
