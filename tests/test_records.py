@@ -8,6 +8,7 @@ records appear only in the unit test of ``records.merge``. Where pyenv lacks the
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -15,13 +16,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers import ROOT, build_site, site_skeleton, snippet_fences, write
-from snippet_runner.cells import plan
+from snippet_runner.cells import plan, slug
 from snippet_runner.matrix import CSS_CLASS
 from snippet_runner.process import Run
-from snippet_runner.records import Cell, CellFailure, merge
+from snippet_runner.records import Cell, CellFailure, default_cell, merge, provenance
 
 PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+
+
+def cell_of(python: Path) -> str:
+    """The cell name measure gives a pyenv interpreter on this machine ("3.12" on Linux)."""
+    version = python.parent.parent.name
+    return default_cell(provenance() | {"python": version, "free_threaded": False})
 
 
 def pyenv_python(minor: str) -> Path:
@@ -70,6 +78,16 @@ def write_page(root: Path, name: str, later: bool = False) -> Path:
     ]
     write(root / "docs" / "index.md", "# Demo\n\n" + "\n\n".join(fences) + "\n")
     return root
+
+
+def other_cells_tabs(page: str) -> list[dict[str, str]]:
+    """For each example on the page, its other cells' tabs: ``{label: tab's HTML}``."""
+    found = []
+    for block in BeautifulSoup(page, "html.parser").select(f"div.{CSS_CLASS}"):
+        labels = [label.get_text() for label in block.select(".tabbed-labels > label")]
+        tabs = [str(tab) for tab in block.select(".tabbed-content > .tabbed-block")]
+        found.append(dict(zip(labels, tabs, strict=True)))
+    return found
 
 
 def measure(root: Path, python: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -122,30 +140,36 @@ def test_a_build_shows_each_measured_cell_and_missing_ones(tmp_path: Path) -> No
     for python in (py312, py313):
         measured = measure(root, python)
         assert measured.returncode == 0, measured.stdout + measured.stderr
-    assert sorted(p.name for p in (root / ".records").glob("*.jsonl")) == [
-        "3.12.jsonl",
-        "3.13.jsonl",
+    assert sorted(p.stem for p in (root / ".records").glob("*.jsonl")) == [
+        slug(cell_of(py312)),
+        slug(cell_of(py313)),
     ]
     # A snippet added after the cells measured: each cell shows it as missing.
     write_page(root, "01_version.py", later=True)
     built = build_site(tmp_path / "with-records", cwd=root)
     assert built.returncode == 0, built.log
     page = (built.site / "index.html").read_text("utf-8")
-    primary, _, tabs = page.partition(CSS_CLASS)
+    primary = page.partition(CSS_CLASS)[0]
     assert f"<td>{platform.python_version()}</td>" in primary  # this build's run first
-    for python, minor in ((py312, "3.12"), (py313, "3.13")):
-        version = python.parent.parent.name
-        assert f">{minor}</label>" in tabs
-        assert f"<td>{version}</td>" in tabs  # its own output, in its tab
-        assert f"Measured on CPython {version} with the GIL" in tabs  # its provenance
-    later = tabs.partition("02_added_later.py")[2]
-    assert later.count("missing</strong>") == 2, "each cell lacks the later snippet"
+    first, later = other_cells_tabs(page)
+    for python in (py312, py313):
+        version, other = python.parent.parent.name, ({py312, py313} - {python}).pop()
+        tab = first[cell_of(python)]
+        assert f"<td>{version}</td>" in tab  # its own output, in its own tab
+        assert f"<td>{other.parent.parent.name}</td>" not in tab  # never another cell's
+        assert f"Measured on CPython {version} with the GIL" in tab  # its provenance
+        assert "missing" in later[cell_of(python)]  # no record of the later snippet
+    # This build's own run record says where it ran, like the cells' records.
+    [line] = (tmp_path / "with-records" / "snippet-runs.jsonl").read_text("utf-8").splitlines()[:1]
+    mine = json.loads(line)
+    assert mine["provenance"]["python"] == platform.python_version()
+    assert mine["cell"] == default_cell(provenance())
     # The cross-version table: a row per cell, this build first, each with its own value.
     assert "records from this interpreter only" not in page
     comparison = page.rpartition("<th>Cell</th>")[2]
     rows = [f"(this build)</td>\n<td>{platform.python_version()}</td>"] + [
-        f"<td>{minor}</td>\n<td>{python.parent.parent.name}</td>"
-        for python, minor in ((py312, "3.12"), (py313, "3.13"))
+        f"<td>{cell_of(python)}</td>\n<td>{python.parent.parent.name}</td>"
+        for python in (py312, py313)
     ]
     places = [comparison.find(row) for row in rows]
     assert -1 not in places and places == sorted(places), comparison
@@ -159,7 +183,22 @@ def test_a_failure_in_one_cell_fails_measure_and_the_build_naming_the_cell(
     records = tmp_path / "elsewhere"
     measured = measure(root, py313, "--records", str(records))
     assert measured.returncode == 1
-    assert "cell '3.13' failed: snippets/demo/01_fail-on-3.13.py" in measured.stderr
+    cell = cell_of(py313)
+    assert f"cell {cell!r} failed: snippets/demo/01_fail-on-3.13.py" in measured.stderr
     built = build_site(tmp_path / "out", {"SNIPPET_RECORDS_DIR": str(records)}, cwd=root)
     assert built.returncode != 0
-    assert "cell '3.13': snippets/demo/01_fail-on-3.13.py exited with code 3" in built.log
+    assert f"cell {cell!r}: snippets/demo/01_fail-on-3.13.py exited with code 3" in built.log
+
+
+def test_a_comparison_before_its_example_runs_the_example_itself(tmp_path: Path) -> None:
+    """MkDocs renders docs/a.md before docs/b.md: the comparison cannot reuse b's run."""
+    root = site_skeleton(tmp_path / "project")
+    write(root / "snippets" / "demo" / "01_version.py", VERSION)
+    cells = '```snippet-cells table="What" column="Value"\nsnippets/demo/01_version.py\n```'
+    write(root / "docs" / "a.md", f"# A\n\n{cells}\n")
+    write(root / "docs" / "b.md", "# B\n\n```python-snippet\nsnippets/demo/01_version.py\n```\n")
+    write(root / "docs" / "index.md", "# Demo\n")
+    built = build_site(tmp_path / "out", cwd=root)
+    assert built.returncode == 0, built.log
+    page = (built.site / "a" / "index.html").read_text("utf-8")
+    assert f"(this build)</td>\n<td>{platform.python_version()}</td>" in page
