@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from snippet_runner.process import project_root, run_snippet, timeout_for
-from snippet_runner.records import CELL_ENV, RECORDS_DIR, record_line, this_cell
+from snippet_runner.records import CELL_ENV, RECORDS_DIR, RECORDS_ENV, record_line, this_cell
 
 if TYPE_CHECKING:  # the site's packages are imported only where the plan is made:
     from snippet_runner.fence import FenceOptions  # the cell's interpreter lacks them
@@ -125,7 +125,9 @@ def run_cell_main() -> int:
             for path in failed:
                 print(f"::error file={path},title=Cell {cell} failed::{path} failed in cell {cell}")
         return 1
-    print(f"measure: cell {cell!r}: {len(job['snippets'])} snippets ok, records in {RECORDS_DIR}/")
+    print(
+        f"measure: cell {cell!r}: {len(job['snippets'])} snippets ok, records in {job['records']}"
+    )
     return 0
 
 
@@ -186,8 +188,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--cell", help=f"the cell's name (default: ${CELL_ENV}, else from the interpreter)"
     )
-    parser.add_argument("--records", type=Path, help=f"where to write (default: {RECORDS_DIR}/)")
+    parser.add_argument(
+        "--records",
+        type=Path,
+        help=f"where to write (default: ${RECORDS_ENV}, else {RECORDS_DIR}/)",
+    )
     args = parser.parse_args(argv)
+    if args.python and not args.python.is_file():
+        parser.error(f"--python {args.python}: no such interpreter")
     root = project_root()
     snippets = [
         {"path": path, "timeout": options.timeout, "returncode": options.returncode}
@@ -196,7 +204,8 @@ def main(argv: list[str]) -> int:
     if not snippets:
         print(f"measure: no page under {root / 'docs'} shows a snippet", file=sys.stderr)
         return 2
-    records = (args.records or root / RECORDS_DIR).resolve()
+    # Where builds look for records (records_dir), unless told otherwise.
+    records = (args.records or Path(os.environ.get(RECORDS_ENV) or root / RECORDS_DIR)).resolve()
     records.mkdir(parents=True, exist_ok=True)
     (records / ".gitignore").write_text("*\n")  # never committed, wherever it is
     job = {"cell": args.cell or "", "snippets": snippets, "records": str(records)}
