@@ -5,6 +5,8 @@
     python3 dev.py test [ARGS]    # the whole suite, strict build included; ARGS go to pytest
     python3 dev.py build          # a strict build into site/ (every snippet runs)
     python3 dev.py run PATH       # run one snippet exactly as the build does
+    python3 dev.py measure [--python PATH] [--cell NAME]
+                                  # every shown snippet under one interpreter, into .records/
     python3 dev.py lint           # the pre-commit hooks on every file (fixes what they can)
     python3 dev.py bench          # time a clean build and the edit loop's rebuilds
 
@@ -78,6 +80,7 @@ def main(argv: list[str]) -> int:
         "test": ["-m", "pytest"],
         "build": ["-m", "mkdocs", "build", "--strict"],
         "run": ["-m", "snippet_runner"],
+        "measure": ["-m", "snippet_runner.cells"],
         "lint": [],
         "bench": [str(ROOT / "tools" / "build_bench.py")],
     }

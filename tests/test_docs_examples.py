@@ -22,6 +22,7 @@ EXAMPLES = list(find_examples(*SOURCES))
 KNOWN_LANGUAGES = {
     "python",
     "python-snippet",
+    "snippet-cells",  # one benchmark in every cell of the measuring matrix (run records)
     "bash",
     "console",
     "text",

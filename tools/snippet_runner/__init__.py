@@ -10,6 +10,10 @@ failure stops the build. This package is that one difference, one job per module
 - ``cache``: reusing outputs in the edit loop while nothing they may use has changed;
 - ``report``: the cost report every build prints, and the run record tests read back;
 - ``build``: a strict ``mkdocs build`` that returns its runs (tests, ``dev.py bench``).
+- ``records``: where a run ran (provenance, cell), and merging other cells' records;
+- ``cells``: ``dev.py measure``, one interpreter's records; ``matrix``: their tabs under
+  an example; ``across``: the ``snippet-cells`` fence comparing cells; ``tables``:
+  the one parser of measure's Markdown tables (the tests use it too).
 
 It knows nothing about chapters; pages and snippets know nothing about it beyond the
 fence. ``python -m snippet_runner PATH`` runs one snippet the same way.

@@ -21,7 +21,7 @@ from typing import Any
 from markdown_exec import base_format
 from pymdownx.superfences import SuperFencesException
 
-from snippet_runner import cache, report
+from snippet_runner import cache, matrix, report
 from snippet_runner.process import positive, project_root, timeout_for
 
 
@@ -116,4 +116,5 @@ def formatter(
         tabs=("Code", "Output"),
         extra={"title": run.path, "linenums": "1"},
     )
-    return str(rendered) + (cache.cached_note(run) if run.cached else "")
+    note = cache.cached_note(run) if run.cached else ""
+    return str(rendered) + note + matrix.other_cells_tabs(run, fence.output, md)

@@ -1,8 +1,9 @@
 """What one build ran: the cost report on the console, and the run record for the tests.
 
 Every build ends with the cost report, so a contributor sees what each snippet costs.
-With ``SNIPPET_RECORD`` set, each run is also appended to that file as a JSON line:
-the tests and the build benchmark read a build's runs back instead of running again.
+With ``SNIPPET_RECORD`` set, each run is also appended to that file as a JSON line
+with its cell and provenance (``records``): the tests and the build benchmark read a
+build's runs back instead of running again.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import json
 import logging
 import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from snippet_runner.process import Run
+from snippet_runner.records import record_line, run_from
 
 _this_build: list[Run] = []
 
@@ -26,14 +27,19 @@ def record(run: Run) -> None:
     path = os.environ.get("SNIPPET_RECORD")
     if path:
         with open(path, "a", encoding="utf-8") as file:
-            file.write(json.dumps(asdict(run)) + "\n")
+            file.write(record_line(run) + "\n")
 
 
 def read_record(record: Path) -> list[Run]:
     """The runs a build appended to ``record``, in order (none if it wrote none)."""
     if not record.exists():
         return []
-    return [Run(**json.loads(line)) for line in record.read_text("utf-8").splitlines()]
+    return [run_from(json.loads(line)) for line in record.read_text("utf-8").splitlines()]
+
+
+def this_build() -> list[Run]:
+    """The runs this build has recorded so far (a new build starts with none)."""
+    return list(_this_build)
 
 
 def cost_report(runs: list[Run]) -> str:

@@ -1,0 +1,82 @@
+"""Under each example's output, one tab per other cell of the measuring matrix.
+
+When the build finds run records (``records.records_dir()``), an example's own run
+(this build, shown first as always) is followed by a tab set: one tab per other cell
+("3.12", "3.14t", "macOS 3.14"), each with that cell's provenance line and output.
+A cell without a record of the snippet shows "missing", never another cell's output;
+a failing record stops the build (``records.merge``). Without records nothing is added.
+
+Plots are not repeated in the other cells' tabs: each plot's numbers are also printed
+as a table (CONTRIBUTING), and seven copies of every SVG would make pages heavy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_exec import base_format
+
+from snippet_runner import records
+from snippet_runner.process import Run
+
+CSS_CLASS = "snippet-other-cells"  # the tab set under an example (tests look for it)
+_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)\s]+\)")
+
+
+def render(markdown: str, md: Any, prefix: str) -> str:
+    """Markdown to HTML inside a fence, with ids prefixed and no headings in the TOC."""
+    return str(
+        base_format(
+            language="text",
+            run=lambda *_args, **_kwargs: markdown,
+            code="",
+            md=md,
+            update_toc=False,
+            id_prefix=prefix,
+        )
+    )
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line.strip() else "" for line in text.splitlines())
+
+
+def _fenced(text: str) -> str:
+    """A code block that no run of backticks in ``text`` can close early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def cell_tab(name: str, run: Run | None, provenance: dict[str, Any], output: str) -> str:
+    """One tab: the cell's provenance and output, or "missing" if it has no record."""
+    if run is None:
+        body = (
+            f"**missing**: cell {name} has no record of this example (it did not run "
+            "it, or the example was added or renamed after that cell measured)."
+        )
+    else:
+        shown = run.output
+        if output == "markdown":
+            shown = _IMAGE.sub(lambda m: f"*(Plot not repeated in this tab: {m['alt']})*", shown)
+        else:
+            shown = _fenced(shown)
+        body = f"*{records.provenance_line(provenance)}*\n\n{shown}"
+    label = name.replace('"', "'")
+    return f'=== "{label}"\n\n{_indent(body)}\n'
+
+
+def other_cells_tabs(run: Run, output: str, md: Any) -> str:
+    """The other cells' tabs for ``run``'s snippet ("" without records)."""
+    shown = records.other_cells(run.path)
+    if not shown:
+        return ""
+    intro = (
+        f"**The same example in other cells of the measuring matrix** (this build is "
+        f"{records.this_cell()}; the page *Across versions and platforms* compares them):"
+    )
+    tabs = "\n".join(cell_tab(cell.name, found, cell.provenance, output) for cell, found in shown)
+    slug = re.sub(r"\W+", "-", run.path).strip("-")
+    rendered = render(f"{intro}\n\n{tabs}", md, prefix=f"cells-{slug}-")
+    return f'<div class="{CSS_CLASS}">{rendered}</div>'
