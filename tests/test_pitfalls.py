@@ -42,7 +42,7 @@ def chunk_rows(out: str) -> dict[tuple[str, str], tuple[float, float]]:
             "sequential"
             if how.startswith("sequential")
             else "one"
-            if "chunksize=1 (" in how
+            if "(its default)" in how
             else "chunks"
         )
         rows[task.split()[0], mode] = (number(seconds), number(speedup))
