@@ -94,6 +94,54 @@ def number(cell: str) -> float:
     return found[0]
 
 
+# --- the pages in reading order, and the code each one shows --------------------------------
+
+_NAV_ENTRY = re.compile(
+    r"^(?P<indent> *)- (?:(?P<title>[^:]+|\"[^\"]+\"): ?)?(?P<page>\S+\.(?:md|ipynb))?$"
+)
+_FENCE = re.compile(r"^```python-snippet[^\n]*\n(?P<path>\S+)\n```", re.M)
+
+
+@dataclass(frozen=True)
+class NavPage:
+    """One page of mkdocs.yml's ``nav:``: its path under docs/, title and section titles."""
+
+    page: str
+    title: str
+    sections: tuple[str, ...]
+
+
+def nav_pages(root: Path = ROOT) -> list[NavPage]:
+    """The pages in ``nav:``, in reading order (a plain-text reading of the YAML list)."""
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    block = re.search(r"^nav:\n((?:[ \t]+-.*\n?)+)", config, re.M)
+    assert block, "mkdocs.yml has no nav: list"
+    found: list[NavPage] = []
+    open_sections: list[tuple[int, str]] = []
+    for line in block[1].splitlines():
+        entry = _NAV_ENTRY.match(line)
+        assert entry, f"nav line not understood: {line!r}"
+        indent, title = len(entry["indent"]), (entry["title"] or "").strip('"')
+        open_sections = [(i, t) for i, t in open_sections if i < indent]
+        if entry["page"]:
+            found.append(NavPage(entry["page"], title, tuple(t for _, t in open_sections)))
+        else:
+            open_sections.append((indent, title))
+    return found
+
+
+def shown_snippets(page: Path) -> list[str]:
+    """The snippet files a page's ``python-snippet`` fences include, in order."""
+    return [m["path"] for m in _FENCE.finditer(page.read_text(encoding="utf-8"))]
+
+
+def shown_code_lines(page: Path, root: Path = ROOT) -> int:
+    """Lines of code a page shows: the line counts of the snippet files it includes."""
+    return sum(
+        len((root / path).read_text(encoding="utf-8").splitlines()) for path in shown_snippets(page)
+    )
+
+
 # --- building throwaway sites and the real one ---------------------------------------------
 
 BUILD_TIMEOUT = 1800  # seconds for a whole strict build; each snippet has its own limit
