@@ -12,10 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
-# DOCS, ROOT, Build, build_site and site_skeleton moved to helpers.py; conftest
-# re-exports them until the chapter tests import them from there.
-from helpers import DOCS, ROOT, Build, build_site, site_skeleton, snippet_fences  # noqa: F401
+from helpers import ROOT, Build, build_site, snippet_fences
 from snippet_runner.fence import FenceOptions
 from snippet_runner.process import Run, run_snippet, timeout_for
 

@@ -1,23 +1,14 @@
-"""The chapter assignment, solved: ten text files processed four ways, in two modes.
+"""The chapter assignment, solved: files processed four ways, in two modes.
 
-The same ten files go through a sequential baseline, one thread per file, a
-process pool and asyncio. Each file costs about ``work_seconds`` of work:
+A sequential baseline, one thread per file, a process pool and asyncio each process
+the same files. Each file costs about ``work_seconds`` of work: in ``mode="io"`` a
+simulated wait, as if the file came over a network; in ``mode="cpu"`` real text
+processing, repeated a number of times calibrated on this machine. Every model and
+every file logs its start and end to one log file, which only the main process writes.
 
-- ``mode="io"``: a simulated wait (``time.sleep`` in a thread or a process,
-  ``await asyncio.sleep`` in a coroutine), as if each file came over a network;
-- ``mode="cpu"``: real text processing (word frequencies in pure Python),
-  repeated a number of times calibrated on this machine, so that one file takes
-  about ``work_seconds`` when it has a CPU to itself.
-
-Every model and every file logs its start and end to ``concurrency_results.log``
-in a log directory (``logs`` in the current directory unless told otherwise);
-worker processes send their records through a ``QueueHandler`` to a
-``QueueListener`` in the main process, so one process writes the file.
-
-Run it: ``python snippets/assignment/file_processors.py [--work-seconds 2]
-[--log-dir logs]``. It prints a comparison table for each mode, sentences that
-explain the numbers it measured, and the end of the log. Other programs import
-it (the chapter's notebook and tests do): the classes below are the interface.
+The chapter's comparison program (``01_compare_the_models.py``), notebook and tests
+import this module. Run alone, it processes ten files with one model:
+``python file_processors.py [--model Threads] [--mode io] [--work-seconds 2]``.
 """
 
 from __future__ import annotations
@@ -26,7 +17,6 @@ import argparse
 import asyncio
 import functools
 import logging
-import math
 import multiprocessing
 import os
 import random
@@ -48,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
 MODES = ("io", "cpu")
-TITLES = {"io": "I/O-bound mode", "cpu": "CPU-bound mode"}
+WORK_SECONDS = 2.0  # of work per file, as the assignment asks
 LOG_FILE = "concurrency_results.log"
-DEFAULT_LOG_DIR = Path("logs")  # relative: inside whatever directory runs the program
+DEFAULT_LOG_DIR = Path("logs")  # relative: a root path such as /logs is rarely writable
 # Spawn starts each worker as a fresh interpreter on every platform (the default on
 # Windows and macOS), so nothing works by accident of inheriting the parent's memory.
 # The classes also work with "fork" and "forkserver" (the Linux default from 3.14).
@@ -58,6 +48,7 @@ DEFAULT_START_METHOD = "spawn"
 SEED = 2024  # the same ten files on every run
 SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "shi", "vo", "pe", "zu", "an", "el")
 
+Paths = Iterable[str | os.PathLike[str]]
 log = logging.getLogger("file_processors")
 log.setLevel(logging.INFO)
 
@@ -69,7 +60,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'es' if noun.endswith('s') else 's'}"
 
 
-# --- the input: ten files of random text ----------------------------------------------
+# --- the input: ten files of random text ---------------------------------------
 
 
 def random_text(rng: random.Random, words: int) -> str:
@@ -104,7 +95,7 @@ def write_random_files(
     return paths
 
 
-# --- the work on one file ----------------------------------------------------------
+# --- the work on one file -------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -112,8 +103,8 @@ class FileResult:
     """What processing one file returns: its path and ``len(text.split())``.
 
     Two timings say how the work went; they take no part in comparing results.
-    ``cpu_seconds`` is the CPU time of the thread that did the work on the file
-    (``time.thread_time()``), whatever the wall-clock time it took.
+    ``cpu_seconds`` is the CPU time of the thread that worked on the file
+    (``time.thread_time()``): only time spent running, whatever the wall clock says.
     """
 
     path: Path
@@ -135,8 +126,8 @@ def word_frequencies(text: str) -> dict[str, int]:
 def seconds_per_word() -> float:
     """What ``word_frequencies`` costs per word on this machine.
 
-    The fastest of 15 runs: a busy machine can only make a run slower, so the
-    fastest is the best estimate of what the work costs.
+    The fastest of 15 runs: a busy machine can only make a run slower, so the fastest
+    is the best estimate of what the work costs.
     """
     text = random_text(random.Random(SEED), 20_000)
     timing = measure.measure(lambda: word_frequencies(text), repeats=15, warmup=1)
@@ -154,8 +145,8 @@ class Workload:
     def passes(self, words: int) -> int:
         """How many times to process a file of ``words`` words to spend ``seconds``.
 
-        A fixed amount of work, not "loop until the time is up": a thread that
-        waits for the GIL must still do all of its work later.
+        A fixed amount of work, not "loop until the time is up": a thread that waits
+        for the GIL must still do all of its work later.
         """
         return max(1, round(self.seconds / (self.seconds_per_word * max(words, 1))))
 
@@ -193,14 +184,14 @@ async def process_file_async(path: Path, workload: Workload) -> FileResult:
     return _finish(path, words, started, cpu)
 
 
-# --- logging from several threads and processes into one file ----------------------
+# --- logging from several threads and processes into one file -----------------
 
 
 def _init_worker(queue: Any) -> None:
     """Runs first in every worker process: send this module's records to ``queue``.
 
-    Under fork the worker inherits the parent's file handler; it is replaced, so
-    that only the main process ever writes the log file.
+    Under fork the worker inherits the parent's file handler; it is replaced, so that
+    only the main process ever writes the log file.
     """
     log.handlers[:] = [QueueHandler(queue)]
     log.propagate = False
@@ -209,9 +200,9 @@ def _init_worker(queue: Any) -> None:
 class WorkerLogs:
     """A queue that worker processes log into, and a listener that writes it out.
 
-    Start the listener after the workers exist: with the fork start method,
-    forking while another thread runs can deadlock the child (and warns on 3.12+).
-    Stop it after the workers have exited, so every record they sent is written.
+    Start the listener after the workers exist: with the fork start method, forking
+    while another thread runs can deadlock the child (and warns on 3.12+). Stop it
+    after the workers have exited, so every record they sent is written.
     """
 
     def __init__(self, context: multiprocessing.context.BaseContext) -> None:
@@ -230,13 +221,14 @@ class WorkerLogs:
         self.queue.join_thread()
 
 
-# --- the processors ------------------------------------------------------------------
+# --- the processors -------------------------------------------------------------
 
 
 class AbstractFileProcessor(ABC):
     """Processes files; each subclass with one concurrency model.
 
     ``process_files(paths)`` returns one ``FileResult`` per path, in input order.
+    ``name`` is the model's one name: the log, the tables and the tests use it.
     """
 
     name = "?"
@@ -244,7 +236,7 @@ class AbstractFileProcessor(ABC):
     def __init__(
         self,
         *,
-        work_seconds: float = 2.0,
+        work_seconds: float = WORK_SECONDS,
         mode: str = "io",
         log_dir: str | os.PathLike[str] = DEFAULT_LOG_DIR,
     ) -> None:
@@ -258,20 +250,16 @@ class AbstractFileProcessor(ABC):
         calibration = seconds_per_word() if mode == "cpu" else 0.0
         self.workload = Workload(mode, work_seconds, calibration)
 
-    def describe(self, files: int) -> str:
-        """The model's name with the details that matter (threads, pool size)."""
-        return self.name
+    def workers(self, files: int) -> str:
+        """Who works on ``files`` files, such as "10 threads": the log names it."""
+        return "1 thread"
 
     @abstractmethod
-    def process_files(
-        self, paths: Iterable[str | os.PathLike[str]]
-    ) -> list[FileResult]:
+    def process_files(self, paths: Paths) -> list[FileResult]:
         """Process every file; one result per path, in the order given."""
 
     @contextmanager
-    def _logged_run(
-        self, paths: Iterable[str | os.PathLike[str]]
-    ) -> Iterator[list[Path]]:
+    def _logged_run(self, paths: Paths) -> Iterator[list[Path]]:
         """Log the model's start and end around a run, into the log directory."""
         files = [Path(p) for p in paths]
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -284,9 +272,9 @@ class AbstractFileProcessor(ABC):
             )
         )
         log.addHandler(handler)
-        what = f"{self.describe(len(files))}, {self.mode} mode"
+        what = f"{self.name} ({self.workers(len(files))}), {self.mode} mode"
         log.info("model start: %s, %d files", what, len(files))
-        started = time.perf_counter()
+        started = time.perf_counter()  # the elapsed time the assignment asks to log
         try:
             yield files
         except BaseException as error:
@@ -304,9 +292,7 @@ class SequentialFileProcessor(AbstractFileProcessor):
 
     name = "Sequential"
 
-    def process_files(
-        self, paths: Iterable[str | os.PathLike[str]]
-    ) -> list[FileResult]:
+    def process_files(self, paths: Paths) -> list[FileResult]:
         with self._logged_run(paths) as files:
             return [process_file(path, self.workload) for path in files]
 
@@ -316,12 +302,10 @@ class ThreadedFileProcessor(AbstractFileProcessor):
 
     name = "Threads"
 
-    def describe(self, files: int) -> str:
-        return f"Threads ({files} threads)"
+    def workers(self, files: int) -> str:
+        return plural(files, "thread")
 
-    def process_files(
-        self, paths: Iterable[str | os.PathLike[str]]
-    ) -> list[FileResult]:
+    def process_files(self, paths: Paths) -> list[FileResult]:
         with self._logged_run(paths) as files:
             results: list[FileResult | None] = [None] * len(files)
             errors: list[BaseException] = []
@@ -347,24 +331,13 @@ class ThreadedFileProcessor(AbstractFileProcessor):
             return results  # type: ignore[return-value]  # every slot is filled
 
 
-def default_pool_size() -> int:
-    """What ``multiprocessing.Pool()`` starts without a size: CPUs, not tasks.
+class _PoolProcessor(AbstractFileProcessor):
+    """What the two models with worker processes share: a start method and a pool size.
 
-    ``os.process_cpu_count()`` from Python 3.13 on, ``os.cpu_count()`` before.
+    Pool size, unless ``processes`` is given: for the CPU mode, one process per usable
+    CPU (more processes than CPUs only take turns); for the I/O mode, one per file (a
+    waiting process needs no CPU, so CPUs are not the limit).
     """
-    count = getattr(os, "process_cpu_count", os.cpu_count)()
-    return count or 1
-
-
-class MultiprocessingFileProcessor(AbstractFileProcessor):
-    """A ``multiprocessing.Pool``; every worker process has its own interpreter and GIL.
-
-    Pool size, unless ``processes`` is given: for the CPU mode, the usable CPUs
-    (more processes than CPUs cannot compute faster); for the I/O mode, one process
-    per file (a waiting process uses no CPU, so CPUs are not the limit).
-    """
-
-    name = "Multiprocessing"
 
     def __init__(
         self,
@@ -384,25 +357,35 @@ class MultiprocessingFileProcessor(AbstractFileProcessor):
             return max(1, min(measure.usable_cpus(), files))
         return max(1, files)
 
-    def describe(self, files: int) -> str:
+    def workers(self, files: int) -> str:
         size = plural(self.pool_size(files), "process")
-        return f"Multiprocessing (Pool of {size}, {self.context.get_start_method()})"
+        return f"{size}, {self.context.get_start_method()}"
 
-    def process_files(
-        self, paths: Iterable[str | os.PathLike[str]]
-    ) -> list[FileResult]:
+
+class MultiprocessingFileProcessor(_PoolProcessor):
+    """A ``multiprocessing.Pool``: every worker process has its own interpreter and GIL.
+
+    Given a size, the name says so, as in ``Multiprocessing, Pool(2)``.
+    """
+
+    name = "Multiprocessing"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.processes is not None:
+            self.name = f"Multiprocessing, Pool({self.processes})"
+
+    def process_files(self, paths: Paths) -> list[FileResult]:
         with self._logged_run(paths) as files:
             if not files:
                 return []
             logs = WorkerLogs(self.context)
             try:
-                with self.context.Pool(
-                    self.pool_size(len(files)), _init_worker, (logs.queue,)
-                ) as pool:
+                size = self.pool_size(len(files))
+                with self.context.Pool(size, _init_worker, (logs.queue,)) as pool:
                     logs.start()  # the workers exist now
                     # chunksize=1: a free worker takes the next single file. The
-                    # default chunksize hands out files in batches, which leaves
-                    # workers idle at the end when each file takes long.
+                    # default hands out batches, and a worker may be left holding one.
                     work = functools.partial(process_file, workload=self.workload)
                     results = pool.map(work, files, chunksize=1)
                     pool.close()
@@ -428,10 +411,10 @@ def _run_coroutine(
         return runner.submit(asyncio.run, coroutine).result()
 
 
-class AsyncioFileProcessor(AbstractFileProcessor):
-    """One event loop in one thread, one coroutine per file.
+class AsyncioFileProcessor(_PoolProcessor):
+    """One event loop in one thread, one coroutine per file, in a ``TaskGroup``.
 
-    In the CPU mode the work is handed to a ``ProcessPoolExecutor`` through
+    In the CPU mode the work goes to a ``ProcessPoolExecutor`` through
     ``loop.run_in_executor()``. ``offload_cpu=False`` runs it inside the coroutines
     instead, to show that this gains nothing: a coroutine that never awaits keeps
     the loop until it finishes.
@@ -439,34 +422,20 @@ class AsyncioFileProcessor(AbstractFileProcessor):
 
     name = "Asyncio"
 
-    def __init__(
-        self,
-        *,
-        offload_cpu: bool = True,
-        start_method: str = DEFAULT_START_METHOD,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *, offload_cpu: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.offload_cpu = offload_cpu
-        self.context = multiprocessing.get_context(start_method)
+        self.offloaded = self.mode == "cpu" and offload_cpu
+        if self.offloaded:
+            self.name = "Asyncio + ProcessPoolExecutor"
+        elif self.mode == "cpu":
+            self.name = "Asyncio, CPU work inside the coroutines"
 
-    def pool_size(self, files: int) -> int:
-        return max(1, min(measure.usable_cpus(), files))
+    def workers(self, files: int) -> str:
+        return super().workers(files) if self.offloaded else "1 thread"
 
-    def describe(self, files: int) -> str:
-        if self.mode == "io":
-            return "Asyncio (1 thread, asyncio.sleep)"
-        if not self.offload_cpu:
-            return "Asyncio (CPU work inside the coroutines)"
-        method = self.context.get_start_method()
-        size = plural(self.pool_size(files), "process")
-        return f"Asyncio + ProcessPoolExecutor ({size}, {method})"
-
-    def process_files(
-        self, paths: Iterable[str | os.PathLike[str]]
-    ) -> list[FileResult]:
+    def process_files(self, paths: Paths) -> list[FileResult]:
         with self._logged_run(paths) as files:
-            if self.mode == "cpu" and self.offload_cpu and files:
+            if self.offloaded and files:
                 return _run_coroutine(self._offloaded(files))
             return _run_coroutine(self._in_the_loop(files))
 
@@ -501,340 +470,43 @@ class AsyncioFileProcessor(AbstractFileProcessor):
         return list(results)
 
 
-# --- the comparison -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    """One model's run in the comparison."""
-
-    key: str
-    processor: AbstractFileProcessor
-    seconds: float
-    results: list[FileResult]
-
-    @property
-    def cpu_seconds(self) -> float:
-        """CPU time spent on the files' work, added up over threads and processes."""
-        return sum(result.cpu_seconds for result in self.results)
-
-    @property
-    def on_cpu(self) -> float:
-        """The share of its time on the files that the work spent running on a CPU."""
-        return self.cpu_seconds / max(sum(r.seconds for r in self.results), 1e-9)
-
-
-def models(mode: str, **options: Any) -> dict[str, AbstractFileProcessor]:
-    """The processors compared in ``mode``, by key, the sequential baseline first."""
-    found = {
-        "sequential": SequentialFileProcessor(mode=mode, **options),
-        "threads": ThreadedFileProcessor(mode=mode, **options),
-        "processes": MultiprocessingFileProcessor(mode=mode, **options),
-    }
-    if mode == "io":
-        found["pool-default"] = MultiprocessingFileProcessor(
-            mode=mode, processes=default_pool_size(), **options
-        )
-        found["asyncio"] = AsyncioFileProcessor(mode=mode, **options)
-    else:
-        found["asyncio-executor"] = AsyncioFileProcessor(mode=mode, **options)
-        # Last: it repeats the baseline's one-file-at-a-time work, so the first and
-        # the last run together show whether the machine's speed held steady.
-        found["asyncio-blocking"] = AsyncioFileProcessor(
-            mode=mode, offload_cpu=False, **options
-        )
-    return found
-
-
-def note(key: str, processor: AbstractFileProcessor, files: int) -> str:
-    """What the table's Notes column says about a model: how it runs, not how fast."""
-    gil = measure.gil_enabled()
-    size = getattr(processor, "pool_size", lambda n: n)(files)
-    if processor.mode == "io":
-        threads = "each thread waits in time.sleep" + (
-            ", which releases the GIL" if gil else ""
-        )
-        processes = "one process per file: waiting needs no CPU"
-    else:
-        threads = (
-            "the threads take turns holding the GIL"
-            if gil
-            else "no GIL on this build: threads can run in parallel"
-        )
-        own = "its own GIL" if gil else "its own interpreter"
-        processes = f"one process per usable CPU, each with {own}"
-    notes = {
-        "sequential": "the baseline: one file after another",
-        "threads": threads,
-        "processes": processes,
-        "pool-default": f"Pool() without a size: {plural(size, 'process')}, "
-        f"{plural(math.ceil(files / size), 'round')} of files",
-        "asyncio": "asyncio.sleep suspends the coroutine; no thread waits",
-        "asyncio-blocking": "the work never awaits, so the coroutines run one by one",
-        "asyncio-executor": "loop.run_in_executor hands each file to a process",
-    }
-    return notes[key]
-
-
-def compare(paths: list[Path], mode: str, **options: Any) -> list[Row]:
-    """Run every model once on ``paths``; check they agree; return their times."""
-    rows, expected = [], None
-    for key, processor in models(mode, **options).items():
-        started = time.perf_counter()
-        results = processor.process_files(paths)
-        seconds = time.perf_counter() - started
-        if expected is None:
-            expected = results
-        elif results != expected:
-            raise RuntimeError(f"{processor.describe(len(paths))} counted differently")
-        rows.append(Row(key, processor, seconds, results))
-    return rows
-
-
-def comparison_table(rows: list[Row], files: int) -> str:
-    baseline = rows[0].seconds
-    return measure.table(
-        ["Model", "Total time (s)", "Speed-up vs sequential", "CPU time (s)", "Notes"],
-        [
-            [
-                row.processor.describe(files),
-                f"{row.seconds:.2f}",
-                f"{baseline / row.seconds:.2f}×",
-                f"{row.cpu_seconds:.2f}",
-                note(row.key, row.processor, files),
-            ]
-            for row in rows
-        ],
+# The four models by name, for the command line.
+PROCESSORS = {
+    cls.name: cls
+    for cls in (
+        SequentialFileProcessor,
+        ThreadedFileProcessor,
+        MultiprocessingFileProcessor,
+        AsyncioFileProcessor,
     )
-
-
-def explain(rows: list[Row], files: int) -> list[str]:
-    """Sentences that say why the times differ, built from this run's numbers."""
-    by = {row.key: row for row in rows}
-    work = rows[0].processor.work_seconds
-    sequential = by["sequential"]
-    crowded = (
-        _crowded(sequential, "It was") if sequential.processor.mode == "cpu" else ""
-    )
-    said = [
-        f"**Sequential** ({sequential.seconds:.2f} s): one file after another costs "
-        f"the sum of the work, planned as {files} × {work:g} s = {files * work:g} s."
-        + crowded,
-        *(_explain_io if rows[0].processor.mode == "io" else _explain_cpu)(by, files),
-    ]
-    return [f"- {sentence}" for sentence in said]
-
-
-def _speed(by: dict[str, Row], key: str) -> str:
-    ratio = by["sequential"].seconds / by[key].seconds
-    return f"{by[key].seconds:.2f} s, {ratio:.2f}× the sequential speed"
-
-
-def _pool(by: dict[str, Row], key: str, files: int) -> tuple[int, int]:
-    """A row's pool size, and how many rounds of files it needs."""
-    size = by[key].processor.pool_size(files)  # type: ignore[attr-defined]
-    return size, math.ceil(files / size)
-
-
-def _explain_io(by: dict[str, Row], files: int) -> list[str]:
-    work = by["sequential"].processor.work_seconds
-    threads = by["threads"].seconds
-    if threads < 1.5 * work:
-        outcome = f"overlapped: the run took about one wait of {work:g} s."
-    elif by["sequential"].seconds / threads > 2:
-        outcome = "overlapped, though the run took longer than one wait."
-    else:
-        outcome = "could overlap; this run took far longer, so the machine was busy."
-    released = "has released the GIL" if measure.gil_enabled() else "holds up no one"
-    size, _ = _pool(by, "processes", files)
-    extra = by["processes"].seconds - threads
-    default_size, rounds = _pool(by, "pool-default", files)
-    return [
-        f"**Threads** ({_speed(by, 'threads')}): a thread blocked in `time.sleep`, "
-        f"like one blocked reading a socket, {released}, so the waits {outcome}",
-        f"**One process per file** ({_speed(by, 'processes')}): {size} waiting "
-        "processes overlap their waits as threads do, but each is a whole process "
-        "to start, and arguments and results are pickled. That cost is the "
-        f"difference from threads: {extra:+.2f} s.",
-        f"**`Pool()` without a size** ({_speed(by, 'pool-default')}) started "
-        f"{plural(default_size, 'process')}, one per CPU, not one per file. A worker "
-        f"waits for one file at a time, so {files} files needed "
-        f"{plural(rounds, 'round')} of {work:g} s: at least {rounds * work:g} s.",
-        f"**asyncio** ({_speed(by, 'asyncio')}): one thread runs one event loop. "
-        "`await asyncio.sleep()` sets a timer and suspends the coroutine, so all the "
-        "waits were pending at once and no thread was blocked. This is a different "
-        "wait from `time.sleep` in a thread; it is how asyncio waits for many "
-        "sockets at once.",
-        *(
-            [
-                "**CPU time**: every row spent less than a tenth of its total time "
-                "on a CPU. Waiting costs time, not CPU."
-            ]
-            if all(row.cpu_seconds < 0.1 * row.seconds for row in by.values())
-            else []
-        ),
-    ]
-
-
-def _explain_cpu(by: dict[str, Row], files: int) -> list[str]:
-    gil = measure.gil_enabled()
-    cpus = plural(measure.usable_cpus(), "usable CPU")
-    if gil:
-        threads = (
-            "on this build only the thread that holds the GIL runs Python code, so "
-            "the threads took turns and did the same work one slice at a time."
-        )
-        if by["sequential"].seconds / by["threads"].seconds < 0.9:
-            threads += (
-                " Handing the GIL from thread to thread cost extra: together they "
-                "were slower than one thread alone."
-            )
-    else:
-        threads = (
-            "this free-threaded build runs without the GIL, so the threads could "
-            f"compute in parallel on the {cpus}."
-        )
-    size, rounds = _pool(by, "processes", files)
-    best = files / rounds
-    measured = by["sequential"].seconds / by["processes"].seconds
-    if measured < 0.95 * best:
-        verdict = (
-            "; starting the workers and sharing the CPUs with the rest of the machine "
-            "cost the difference."
-        )
-    elif measured <= 1.05 * best:
-        verdict = ", and this run came close."
-    else:
-        verdict = (
-            "; this run did better only because the machine was busier during the "
-            "sequential run."
-        )
-    own = "its own interpreter and its own GIL" if gil else "its own interpreter"
-    at_once = "in parallel" if size > 1 else "one at a time"
-    executor_size, _ = _pool(by, "asyncio-executor", files)
-    threads += (
-        f" Their CPU time added up to {by['threads'].cpu_seconds:.2f} s; the "
-        f"baseline's was {by['sequential'].cpu_seconds:.2f} s."
-    )
-    return [
-        f"**Threads** ({_speed(by, 'threads')}): {threads}",
-        f"**Processes** ({_speed(by, 'processes')}): each of the "
-        f"{plural(size, 'worker process')} has {own}, so {size} computed {at_once} "
-        f"on the {cpus}. {files} files in {plural(rounds, 'round')} make at best "
-        f"{best:.2f}× the sequential speed{verdict}{_crowded(by['processes'])}",
-        f"**asyncio + ProcessPoolExecutor** ({_speed(by, 'asyncio-executor')}): "
-        "`loop.run_in_executor()` sent each file to one of "
-        f"{plural(executor_size, 'process')} and the loop awaited the results: the "
-        f"work ran {at_once}, as in the pool above, while the loop stayed free for "
-        f"other coroutines.{_crowded(by['asyncio-executor'])}",
-        f"**asyncio, work in the coroutines** ({_speed(by, 'asyncio-blocking')}): "
-        "the coroutines never await, so each ran to its end before the loop could "
-        "start the next: sequential code with extra steps. An event loop overlaps "
-        "waiting, not computing.",
-        _steadiness(by["sequential"].seconds, by["asyncio-blocking"].seconds),
-    ]
-
-
-def _crowded(row: Row, subject: str = "Its workers were") -> str:
-    """A sentence when a row's CPU work did not have its CPUs to itself."""
-    if row.on_cpu >= 0.8:
-        return ""
-    return (
-        f" {subject} on a CPU only {row.on_cpu:.0%} of the time spent on files: "
-        "other programs were using the CPUs meanwhile."
-    )
-
-
-def steady(first: float, last: float) -> bool:
-    """Whether two runs of the same one-at-a-time work agree within 25 %."""
-    return max(first, last) / min(first, last) <= 1.25
-
-
-def _steadiness(first: float, last: float) -> str:
-    said = (
-        "**A check on the machine**: the first run and the last one do the same work "
-        f"one file at a time, and took {first:.2f} s and {last:.2f} s. "
-    )
-    if steady(first, last):
-        return said + (
-            "They agree within 25 %, so the machine's speed held steady during "
-            "this comparison."
-        )
-    return said + (
-        "They differ by more than 25 %, so the machine's speed changed during this "
-        "comparison, and the speed-ups above are off by as much."
-    )
-
-
-def log_summary(log_path: Path, tail: int) -> list[str]:
-    """Check the log names a start and an end for every model and file; show its end."""
-    lines = log_path.read_text(encoding="utf-8").splitlines()
-
-    def count(marker: str) -> int:
-        return sum(marker in line for line in lines)
-
-    models_ok = count("model start: ") == count("model end: ")
-    files_ok = count("file start: ") == count("file end: ")
-    return [
-        f"The log `{log_path}` has {len(lines)} lines: {count('model start: ')} model "
-        f"runs and {count('file start: ')} files processed. Every model and file that "
-        f"started also ended: {models_ok and files_ok}. Its last {tail} lines:",
-        "",
-        "```text",
-        *lines[-tail:],
-        "```",
-    ]
-
-
-def report(paths: list[Path], mode: str, **options: Any) -> str:
-    """Run the comparison for one mode; return its table and explanation (Markdown)."""
-    rows = compare(paths, mode, **options)
-    parts = [
-        f"**{TITLES[mode]}**",
-        comparison_table(rows, len(paths)),
-        "\n".join(explain(rows, len(paths))),
-    ]
-    return "\n\n".join(part for part in parts if part)
-
-
-def describe_input(paths: list[Path], work_seconds: float) -> str:
-    words = [len(p.read_text(encoding="utf-8").split()) for p in paths]
-    cpu = Workload("cpu", work_seconds, seconds_per_word())
-    return (
-        f"{len(paths)} files of random text (seed {SEED}), {min(words):,} to "
-        f"{max(words):,} words each; about {work_seconds:g} s of work per file. "
-        f"In the CPU mode, one pass over a file costs {cpu.seconds_per_word * 1e9:.0f}"
-        " ns per word on this machine (calibrated just now), so each file is "
-        f"processed {cpu.passes(max(words))} to {cpu.passes(min(words))} times."
-    )
-
-
-def provenance() -> str:
-    return measure.provenance(
-        start_method=DEFAULT_START_METHOD,
-        statistic="one run of each model (each takes seconds: no repeats), "
-        "wall-clock time from time.perf_counter()",
-    )
+}
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Process the ten files with one model; print what each file gave, and the log."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work-seconds", type=float, default=2.0)
+    parser.add_argument("--model", choices=PROCESSORS, default="Threads")
+    parser.add_argument("--mode", choices=MODES, default="io")
+    parser.add_argument("--work-seconds", type=float, default=WORK_SECONDS)
     parser.add_argument("--log-dir", type=Path, default=DEFAULT_LOG_DIR)
     args = parser.parse_args(argv)
 
+    processor = PROCESSORS[args.model](
+        work_seconds=args.work_seconds, mode=args.mode, log_dir=args.log_dir
+    )
     with tempfile.TemporaryDirectory(prefix="assignment-files-") as scratch:
-        paths = write_random_files(Path(scratch))
-        print(describe_input(paths, args.work_seconds), end="\n\n")
-        for mode in MODES:
-            text = report(
-                paths, mode, work_seconds=args.work_seconds, log_dir=args.log_dir
-            )
-            print(text, end="\n\n")
-    print(provenance(), end="\n\n")
-    # The last two model runs: CPU work in worker processes, then in coroutines.
-    tail = 2 * (2 + 2 * len(paths))
-    print("\n".join(log_summary(args.log_dir / LOG_FILE, tail=tail)))
+        results = processor.process_files(write_random_files(Path(scratch)))
+    rows = [[r.path.name, f"{r.words:,}", f"{r.seconds:.2f}"] for r in results]
+    context = getattr(processor, "context", None)  # only the models with processes
+    measure.report(
+        measure.table(["File", "Words", "Seconds"], rows),
+        statistic="one run, each file timed with time.perf_counter()",
+        start_method=context.get_start_method() if context else None,
+    )
+    lines = (args.log_dir / LOG_FILE).read_text(encoding="utf-8").splitlines()
+    this_run = lines[-(2 + 2 * len(results)) :]
+    print(f"\nThis run's lines of the log `{args.log_dir / LOG_FILE}`:\n")
+    print("\n".join(["```text", *this_run, "```"]))
 
 
 if __name__ == "__main__":

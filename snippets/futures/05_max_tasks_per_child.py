@@ -1,0 +1,95 @@
+"""max_tasks_per_child (Python 3.11+) contains a worker that leaks memory.
+
+Each task leaks 2 MB into a module-level list, as a cache that is never emptied
+would. Every worker measures the memory Python has allocated in it with
+``tracemalloc`` and returns that figure with its result. Without a limit, a
+long-lived worker keeps all it leaked; with ``max_tasks_per_child=N`` the pool
+replaces each worker after N tasks, so a worker never holds more than N tasks'
+leaks. The price is starting new processes, which the table measures too.
+
+The limit here is 1. Values above 1 could deadlock the pool on releases from 3.11
+on that predate the fix for CPython issue gh-115634 (a replacement worker was
+never started); every wait below has a timeout all the same.
+
+Both pools name their start method, because ``max_tasks_per_child`` cannot be
+used with ``fork``: ``forkserver`` where the platform has it (it starts a
+replacement worker quickly), otherwise ``spawn``.
+"""
+
+import multiprocessing
+import sys
+import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure
+
+TASKS = 8
+WORKERS = 2
+LEAK_BYTES = 2_000_000
+LIMIT = 1
+REPEATS = 3
+START_METHOD = (
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+)
+_leaked: list[bytes] = []  # one per worker process; never emptied: the leak
+
+
+def start_tracing() -> None:
+    tracemalloc.start()
+
+
+def leaky_task(n: int) -> tuple[int, int]:
+    _leaked.append(bytes(LEAK_BYTES))
+    current, _peak = tracemalloc.get_traced_memory()
+    return n, current
+
+
+def run_batch(max_tasks_per_child: int | None, peaks: dict) -> None:
+    pool = ProcessPoolExecutor(
+        max_workers=WORKERS,
+        mp_context=multiprocessing.get_context(START_METHOD),
+        initializer=start_tracing,
+        max_tasks_per_child=max_tasks_per_child,
+    )
+    try:
+        futures = [pool.submit(leaky_task, n) for n in range(TASKS)]
+        held = [future.result(timeout=30)[1] for future in futures]
+    except TimeoutError:
+        for (
+            child
+        ) in multiprocessing.active_children():  # never leave a hung pool behind
+            child.kill()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    peaks[max_tasks_per_child] = max(held)
+
+
+def main() -> None:
+    peaks: dict[int | None, int] = {}
+    timings = measure.compare(
+        {
+            "no limit": lambda: run_batch(None, peaks),
+            f"max_tasks_per_child={LIMIT}": lambda: run_batch(LIMIT, peaks),
+        },
+        repeats=REPEATS,
+    )
+    rows = [
+        [name, f"{peaks[limit] / 1e6:.1f}", timings[name].cell(2)]
+        for name, limit in (("no limit", None), (f"max_tasks_per_child={LIMIT}", LIMIT))
+    ]
+    body = measure.table(
+        ["pool", "most memory one worker held (MB, tracemalloc)", "batch time (s)"],
+        rows,
+        caption=f"{TASKS} tasks, {WORKERS} workers, each task leaks "
+        f"{LEAK_BYTES / 1e6:.0f} MB. Memory: the last repeat; time: median (min–max).",
+    )
+    measure.report(
+        body, repeats=REPEATS, statistic="median (min–max)", start_method=START_METHOD
+    )
+
+
+if __name__ == "__main__":
+    main()

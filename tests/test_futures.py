@@ -1,0 +1,113 @@
+"""The concurrent.futures page's claims, checked against its snippets' real output."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+
+from helpers import Output, number, table
+
+
+def test_collecting_results_in_order_by_completion_and_by_condition(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output("snippets/futures/01_submit_map_wait.py")
+    mapped = re.search(r"map \(input order\):\n((?:  .*\n){3})", out)[1].split("\n")
+    assert [line.split()[-1] for line in mapped if line] == ["slow", "medium", "fast"]
+    completed = re.search(r"as_completed \(completion order\):\n((?:  .*\n){3})", out)[1]
+    assert [line.split()[-1] for line in completed.splitlines()] == ["fast", "medium", "slow"]
+    first = re.search(
+        r"FIRST_COMPLETED\) returned at ([\d.]+) s: done=\['fast'\], still running=2", out
+    )
+    failed = re.search(
+        r"FIRST_EXCEPTION\) returned at ([\d.]+) s: "
+        r"errors=\[.*parser: bad input.*\], still running=1",
+        out,
+    )
+    assert first and failed
+    # Both returned before the slow task (0.6 s) could have finished.
+    assert float(first[1]) < 0.5 and float(failed[1]) < 0.55
+
+
+def test_worker_exceptions_carry_the_workers_traceback(snippet_output: Output) -> None:
+    out = snippet_output("snippets/futures/02_worker_traceback.py")
+    threads, processes = out.split("--- ProcessPoolExecutor ---")
+    for part in (threads, processes):
+        assert 'caught in the caller: ValueError("invalid literal for int()' in part
+        assert "in parse" in part and "return int(record)" in part
+    assert "__cause__ type: NoneType" in threads
+    assert "__cause__ type: _RemoteTraceback" in processes
+    assert "The above exception was the direct cause" in processes
+    # The worker's half comes first, then the caller's.
+    assert (
+        processes.index("in parse") < processes.index("direct cause") < processes.index("in main")
+    )
+
+
+def test_cancel_stops_only_queued_work_and_shutdown_cancels_the_rest(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output("snippets/futures/03_cancel_and_shutdown.py")
+    assert "cancel() on task 0 (running): False" in out
+    assert "cancel() on task 3 (queued):  True" in out
+    assert "task 3: result() raises CancelledError" in out
+    assert "task 0: ran, result 0" in out
+    for n in (1, 2, 3, 4):
+        assert f"task {n}: cancelled" in out
+    assert "tasks that ever ran: [0]" in out
+
+
+def test_a_dead_worker_breaks_the_pool_and_a_new_pool_recovers(snippet_output: Output) -> None:
+    out = snippet_output("snippets/futures/04_broken_process_pool.py")
+    sections = re.split(r"^--- task 3's worker dies by (.+) ---$", out, flags=re.M)
+    deaths = dict(zip(sections[1::2], sections[2::2], strict=True))
+    expected = ["os._exit(1)"] + ([] if sys.platform == "win32" else ["SIGKILL"])
+    assert list(deaths) == expected
+    for part in deaths.values():
+        results = ast.literal_eval(re.search(r"results before the pool broke: (\{.*\})", part)[1])
+        failed = ast.literal_eval(re.search(r"raised BrokenProcessPool: (\[.*\])", part)[1])
+        assert 3 in failed and 3 not in results
+        assert sorted([*results, *failed]) == list(range(6))
+        assert all(value == n * n for n, value in results.items())
+        assert "submit() on the broken pool: BrokenProcessPool" in part
+        retried = ast.literal_eval(re.search(r"re-submitted (\[.*\]): (\{.*\})", part)[2])
+        assert sorted(retried) == sorted(n for n in failed if n != 3)
+        assert "failed again: []" in part
+
+
+def test_max_tasks_per_child_bounds_what_a_worker_holds(snippet_output: Output) -> None:
+    out = snippet_output("snippets/futures/05_max_tasks_per_child.py")
+    assert out.startswith("Measured on ")
+    t = table(out, "most memory")
+    unlimited = number(t.row("no limit")["most memory one worker held (MB, tracemalloc)"])
+    limited = number(
+        t.row("max_tasks_per_child=1")["most memory one worker held (MB, tracemalloc)"]
+    )
+    # 8 tasks of 2 MB over 2 workers: some worker ran at least 4 without a limit.
+    assert unlimited >= 3 * limited
+    assert 1.5 <= limited <= 3
+    # Restarting a process per task costs time: a direction, with a wide margin.
+    no_limit_time = number(t.row("no limit")["batch time (s)"])
+    assert number(t.row("max_tasks_per_child=1")["batch time (s)"]) > no_limit_time
+
+
+def test_python314_additions_are_shown_or_named(snippet_output: Output) -> None:
+    out = snippet_output("snippets/futures/06_python314_additions.py")
+    eager = re.search(r"map\(\):\s+inputs consumed before the first result: ([\d,]+)", out)
+    assert number(eager[1]) == 5000  # map read the whole input first
+    if sys.version_info >= (3, 14):
+        lazy = re.search(
+            r"map\(buffersize=4\):\s+inputs consumed .*?: ([\d,]+); peak .*? ([\d.]+) MB", out
+        )
+        eager_peak = float(re.search(r"map\(\):.*peak traced memory ([\d.]+) MB", out)[1])
+        assert number(lazy[1]) < 100
+        assert float(lazy[2]) < eager_peak / 2
+        for method in ("terminate_workers", "kill_workers"):
+            assert re.search(rf"{method}\(\):\s+the stuck task's future raised \w+", out)
+    else:
+        assert "map(buffersize=...): not in Python 3.1" in out and "(added in 3.14)" in out
+        assert "terminate_workers() / kill_workers(): not in Python" in out
+        for method in ("terminate", "kill"):
+            pattern = rf"Process\.{method}\(\) on each worker:\s+.* raised BrokenProcessPool"
+            assert re.search(pattern, out)
