@@ -55,6 +55,200 @@ def number(cell: str) -> float:
     return found[0]
 
 
+# --- the pages in reading order, and the code each one shows --------------------------------
+
+_NAV_ENTRY = re.compile(
+    r"^(?P<indent> *)- (?:(?P<title>[^:]+|\"[^\"]+\"): ?)?(?P<page>\S+\.(?:md|ipynb))?$"
+)
+_FENCE = re.compile(r"^```python-snippet[^\n]*\n(?P<path>\S+)\n```", re.M)
+
+
+@dataclass(frozen=True)
+class NavPage:
+    """One page of mkdocs.yml's ``nav:``: its path under docs/, title and section titles."""
+
+    page: str
+    title: str
+    sections: tuple[str, ...]
+
+
+def nav_pages(root: Path = ROOT) -> list[NavPage]:
+    """The pages in ``nav:``, in reading order (a plain-text reading of the YAML list)."""
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    block = re.search(r"^nav:\n((?:[ \t]+-.*\n?)+)", config, re.M)
+    assert block, "mkdocs.yml has no nav: list"
+    found: list[NavPage] = []
+    open_sections: list[tuple[int, str]] = []
+    for line in block[1].splitlines():
+        entry = _NAV_ENTRY.match(line)
+        assert entry, f"nav line not understood: {line!r}"
+        indent, title = len(entry["indent"]), (entry["title"] or "").strip('"')
+        open_sections = [(i, t) for i, t in open_sections if i < indent]
+        if entry["page"]:
+            found.append(NavPage(entry["page"], title, tuple(t for _, t in open_sections)))
+        else:
+            open_sections.append((indent, title))
+    return found
+
+
+def shown_snippets(page: Path) -> list[str]:
+    """The snippet files a page's ``python-snippet`` fences include, in order."""
+    return [m["path"] for m in _FENCE.finditer(page.read_text(encoding="utf-8"))]
+
+
+def shown_code_lines(page: Path, root: Path = ROOT) -> int:
+    """Lines of code a page shows: the line counts of the snippet files it includes."""
+    return sum(
+        len((root / path).read_text(encoding="utf-8").splitlines()) for path in shown_snippets(page)
+    )
+
+
+# --- glossary terms and where a page uses them ------------------------------------------------
+
+GLOSSARY = DOCS / "glossary.md"
+_GLOSSARY_ENTRY = re.compile(r"^## (?P<term>.+?) \{#(?P<anchor>[a-z0-9-]+)\}\s*$", re.M)
+# How a term appears in prose, where its heading alone would not find it (regular
+# expressions; case-insensitive unless they set no (?i)). An empty list: not matched.
+GLOSSARY_ALIASES: dict[str, list[str]] = {
+    "gil": [r"\bGILs?\b", r"(?i:\bglobal\s+interpreter\s+lock\b)"],
+    "rss-and-uss": [r"\bRSS\b", r"\bUSS\b"],
+    "multiprocessing-context": [r"(?i)\bmultiprocessing\s+contexts?\b"],
+    # Task is asyncio's; a "task" on the other pages is any unit of work.
+    "task": [r"(?i)\basyncio\s+tasks?\b"],
+    "future": [r"\bFutures?\b"],  # lower case is the ordinary word
+    "heap": [r"(?i)(?<!timer )\bheaps?\b"],  # not the event loop's timer heap
+    "fork": [r"(?i)\bfork(?:s|ed)?\b(?!\s+of\b)"],  # not "a fork of CPython"
+    "free-threaded-build": [r"(?i)\bfree-threaded\b"],
+    "pickle": [r"(?i)\bpickl(?:e|es|ed|ing)\b"],
+    "speed-up": [r"(?i)\bspeed-?ups?\b"],
+    "race-condition": [r"(?i)\brace(?:\s+conditions?|s)?\b"],
+    "reference-counting": [r"(?i)\breference\s+count(?:s|ing)?\b"],
+    "chunksize": [r"(?i)\bchunk\s?sizes?\b"],
+    "wall-clock-time": [r"(?i)\bwall[-\s]clock(?:\s+time)?\b"],
+    "immortal-object": [r"(?i)\bimmortal(?:\s+objects?)?\b"],
+    "atomic-operation": [r"(?i)\batomic(?:\s+operations?)?\b"],
+    "cooperative-multitasking": [r"(?i)\bcooperative(?:\s+multitasking)?\b"],
+    "preemptive-multitasking": [r"(?i)\bpre-?emptive(?:ly)?(?:\s+multitasking)?\b"],
+    "daemon-thread": [r"(?i)\bdaemon(?:\s+threads?)?\b"],
+    "io-bound": [r"(?i)\bI/O[-\s]bound\b"],
+    "cpu-bound": [r"(?i)\bCPU[-\s]bound\b"],
+}
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """One glossary entry: its anchor, its heading, and how prose mentions it."""
+
+    anchor: str
+    heading: str
+    pattern: re.Pattern[str]
+
+
+def _default_pattern(heading: str) -> str:
+    words = re.sub(r"\s*\(.*?\)", "", heading).split()
+    return r"(?i)\b" + r"\s+".join(map(re.escape, words)) + r"(?:s|es)?\b"
+
+
+def glossary_terms() -> list[GlossaryTerm]:
+    """Every entry of docs/glossary.md, longest heading first (so that "daemon
+    thread" claims its words before "thread" does)."""
+    found = []
+    for entry in _GLOSSARY_ENTRY.finditer(GLOSSARY.read_text(encoding="utf-8")):
+        anchor, heading = entry["anchor"], entry["term"]
+        patterns = GLOSSARY_ALIASES.get(anchor, [_default_pattern(heading)])
+        if patterns:
+            joined = "|".join(f"(?:{p})" if p.startswith("(?i:") else p for p in patterns)
+            if all(p.startswith("(?i)") for p in patterns):
+                joined = "(?i)" + "|".join(f"(?:{p[4:]})" for p in patterns)
+            found.append(GlossaryTerm(anchor, heading, re.compile(joined)))
+    return sorted(found, key=lambda term: -len(term.heading))
+
+
+_LINK = re.compile(r"(!?)\[((?:[^\]\n]|\n(?!\n))*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A page with everything but prose blanked out (same length, same positions),
+    and the links in it: (start, end, target) of each link's text."""
+
+    text: str
+    links: list[tuple[int, int, str]]
+
+
+def prose(markdown_text: str) -> Prose:
+    """Blank headings, code blocks and spans, includes, admonition titles, HTML tags,
+    images and link targets, keeping each link's text and where it points."""
+    chars = list(markdown_text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+
+    offset, fence = 0, None
+    for line in markdown_text.splitlines(keepends=True):
+        stripped = line.strip()
+        opener = re.match(r"(`{3,}|~{3,})", stripped)
+        if fence:
+            blank(offset, offset + len(line))
+            if opener and stripped.startswith(fence):
+                fence = None
+        elif opener:
+            fence = opener[1]
+            blank(offset, offset + len(line))
+        elif re.match(r"(#{1,6} |!!!|\?\?\?|--8<--|\*\[[^\]]+\]:)", stripped):
+            blank(offset, offset + len(line))
+        offset += len(line)
+    text = "".join(chars)
+    for pattern in (r"(`+)[^`\n]*?\1", r"<[^>\n]+>", r"\{[:#.][^}\n]*\}"):
+        for found in re.finditer(pattern, text):
+            blank(*found.span())
+    text = "".join(chars)
+    links = []
+    for found in _LINK.finditer(text):
+        if found[1]:  # an image: its alt text is not prose
+            blank(*found.span())
+            continue
+        blank(found.start(), found.start(2))
+        blank(found.end(2), found.end())
+        links.append((found.start(2), found.end(2), found[3]))
+    return Prose("".join(chars), links)
+
+
+def glossary_target(link: str, page: str) -> str | None:
+    """The anchor a link from ``page`` (a path under docs/) points to in the glossary."""
+    path, _, anchor = link.partition("#")
+    resolved = os.path.normpath(os.path.join(os.path.dirname(page), path)).replace("\\", "/")
+    return anchor if path and resolved == "glossary.md" else None
+
+
+@dataclass(frozen=True)
+class FirstUse:
+    """Where a page first uses a glossary term, and whether that use links to it."""
+
+    term: GlossaryTerm
+    start: int
+    end: int
+    linked: bool
+
+
+def first_uses(markdown_text: str, page: str) -> list[FirstUse]:
+    """Each glossary term's first use in the page's prose. A mention inside the text of
+    a link to something else does not count as a use; one inside a link to the term's
+    own glossary entry counts, as linked."""
+    found = []
+    body = prose(markdown_text)
+    for term in glossary_terms():
+        for match in term.pattern.finditer(body.text):
+            link = next((ln for ln in body.links if ln[0] <= match.start() < ln[1]), None)
+            if link and glossary_target(link[2], page) != term.anchor:
+                continue
+            found.append(FirstUse(term, match.start(), match.end(), link is not None))
+            break
+    return sorted(found, key=lambda use: use.start)
+
+
 # --- building throwaway sites and the real one ---------------------------------------------
 
 BUILD_TIMEOUT = 1800  # seconds for a whole strict build; each snippet has its own limit

@@ -178,6 +178,9 @@ def test_asyncio_and_threads_beat_sequential_on_a_local_server(snippet_output: O
         batch = number(batches.row(variant)["Batch time (s)"])
         # All requests are in flight at once: the ideal speed-up is the request count.
         assert sequential / batch > 3, f"{variant}: {sequential} vs {batch}\n{out}"
+    # Starting worker processes costs more than starting threads (the set-up column).
+    setup = "Set-up: first batch minus median batch (s)"
+    assert number(batches.row("processes")[setup]) > number(batches.row("threads")[setup])
     answered = re.search(r"server answered (\d+) requests \(expected (\d+)\)", out)
     assert answered[1] == answered[2]
     assert re.search(r"from these addresses: 127\.0\.0\.1\.$", out, re.M)

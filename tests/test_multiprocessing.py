@@ -293,7 +293,9 @@ def test_manager_calls_cost_a_round_trip(snippet_output: Output) -> None:
 def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/16_cpu_bound_speedup.py")
     cpus = usable_cpus(out)
-    rows = table(out, "Amdahl fit").by_label()
+    found = table(out, "Amdahl: S(min(n, CPUs))")
+    assert found.headers[3:] == ["Ideal: min(n, CPUs)", found.headers[4]]
+    rows = found.by_label()
     workers = [int(name.split()[0]) for name in rows if name[0].isdigit()]
     assert workers == list(range(1, 2 * cpus + 1))
     speedups = {n: number(rows[f"{n} worker{'s' if n > 1 else ''}"][1]) for n in workers}

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
-# forkserver (Python 3.14's default on Linux) where the platform has it, else spawn;
+# forkserver where the platform has it, else spawn (docs: Start methods);
 # a command-line argument picks another: fork, spawn or forkserver.
 DEFAULT_METHOD = (
     "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"

@@ -11,7 +11,10 @@ ways, all with the httpx library:
 - from a ``ProcessPoolExecutor``, each worker process with its own ``httpx.Client``.
 
 Every client has explicit timeouts and ignores proxy settings from the
-environment, so nothing leaves 127.0.0.1. At the end the server reports how many
+environment, so nothing leaves 127.0.0.1. Each variant first creates its client
+and pool and runs one untimed batch; that first batch pays for starting threads,
+worker processes and connections, and the table reports what it cost beyond a
+warm batch. At the end the server reports how many
 requests it answered and from which addresses, and stops; the pools and the
 server process are joined before the program exits.
 
@@ -34,7 +37,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
-# forkserver (Python 3.14's default on Linux) where the platform has it, else spawn;
+# forkserver where the platform has it, else spawn (docs: Start methods);
 # a command-line argument picks another: fork, spawn or forkserver.
 DEFAULT_METHOD = (
     "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -110,23 +113,37 @@ def get_ok(client: httpx.Client, url: str) -> int:
     return response.status_code
 
 
-def sequential(url: str) -> measure.Timing:
+def first_then_measure(started: float, batch) -> tuple[measure.Timing, float]:
+    """Run the first batch (the warm-up) by hand, then time ``REPEATS`` warm ones.
+
+    Returns the warm batches' timing and the seconds from ``started`` (before the
+    client and pool were created) to the end of the first batch.
+    """
+    batch()
+    first = time.perf_counter() - started
+    return measure.measure(batch, repeats=REPEATS, warmup=0), first
+
+
+def sequential(url: str) -> tuple[measure.Timing, float]:
+    started = time.perf_counter()
     with sync_client() as client:
-        return measure.measure(
-            lambda: [get_ok(client, url) for _ in range(REQUESTS)], repeats=REPEATS
+        return first_then_measure(
+            started, lambda: [get_ok(client, url) for _ in range(REQUESTS)]
         )
 
 
-def with_threads(url: str) -> measure.Timing:
+def with_threads(url: str) -> tuple[measure.Timing, float]:
+    started = time.perf_counter()
     with sync_client() as client, ThreadPoolExecutor(REQUESTS) as pool:
-        return measure.measure(
+        return first_then_measure(
+            started,
             lambda: list(pool.map(get_ok, [client] * REQUESTS, [url] * REQUESTS)),
-            repeats=REPEATS,
         )
 
 
-def with_asyncio(url: str) -> measure.Timing:
+def with_asyncio(url: str) -> tuple[measure.Timing, float]:
     """Every batch runs on one event loop (``asyncio.Runner``) with one client."""
+    started = time.perf_counter()
     client = httpx.AsyncClient(timeout=TIMEOUT, trust_env=False)
 
     async def get() -> int:
@@ -141,7 +158,7 @@ def with_asyncio(url: str) -> measure.Timing:
 
     with asyncio.Runner() as runner:
         try:
-            return measure.measure(lambda: runner.run(batch()), repeats=REPEATS)
+            return first_then_measure(started, lambda: runner.run(batch()))
         finally:
             runner.run(client.aclose())
 
@@ -158,13 +175,14 @@ def get_in_worker(url: str) -> int:
     return get_ok(worker_client, url)
 
 
-def with_processes(url: str) -> measure.Timing:
+def with_processes(url: str) -> tuple[measure.Timing, float]:
+    started = time.perf_counter()
     context = multiprocessing.get_context(START_METHOD)
     with ProcessPoolExecutor(
         REQUESTS, mp_context=context, initializer=start_worker
     ) as pool:
-        return measure.measure(
-            lambda: list(pool.map(get_in_worker, [url] * REQUESTS)), repeats=REPEATS
+        return first_then_measure(
+            started, lambda: list(pool.map(get_in_worker, [url] * REQUESTS))
         )
 
 
@@ -179,6 +197,16 @@ VARIANTS = {
 }
 
 
+LOOK_FOR = (
+    "What to look for: the speed-up column, where overlapping the waits pays; then "
+    "the last column, the price of a variant's machinery. The first batch of each "
+    "variant includes creating its client and pool (threads, worker processes, "
+    "connections); its time minus a warm batch's median is that set-up. Sequential "
+    "starts nothing but one connection, so its figure is mostly the noise of the "
+    "measurement: read the other rows against it."
+)
+
+
 def main() -> None:
     context = multiprocessing.get_context(START_METHOD)
     control, child_end = context.Pipe()
@@ -188,9 +216,8 @@ def main() -> None:
         url = f"http://127.0.0.1:{control.recv()}/slow"
         results = {}
         for label, (run, at_once) in VARIANTS.items():
-            start = time.perf_counter()
-            timing = run(url)
-            results[label] = (timing, at_once, time.perf_counter() - start)
+            timing, first = run(url)
+            results[label] = (timing, at_once, first - timing.median)
     finally:
         control.send("stop")
         answered, peers = control.recv()
@@ -204,9 +231,9 @@ def main() -> None:
             timing.cell(3),
             f"{REQUESTS / timing.median:.0f}",
             f"{measure.speedup(base, timing):.1f}x",
-            f"{total:.2f}",
+            f"{extra:.3f}",
         ]
-        for label, (timing, at_once, total) in results.items()
+        for label, (timing, at_once, extra) in results.items()
     ]
     print(
         measure.table(
@@ -216,10 +243,12 @@ def main() -> None:
                 "Batch time (s)",
                 "Requests/s",
                 "Speed-up",
-                "Whole variant, set-up included (s)",
+                "Set-up: first batch minus median batch (s)",
             ],
             rows,
-            caption=measure.provenance(
+            caption=LOOK_FOR
+            + " "
+            + measure.provenance(
                 repeats=REPEATS,
                 statistic=(
                     "batch time: median (min–max); requests/s from the median; "

@@ -32,9 +32,8 @@ IO_DELAY = 0.05  # seconds the server waits before it answers
 CPU_TASKS = 8
 CPU_STEPS = 300_000  # loop iterations per CPU task
 REPEATS = 3
-# Processes must start the same way everywhere: forkserver where it exists (the
-# Linux default from 3.14; fork would copy this process and its server thread),
-# spawn elsewhere (the Windows and macOS default).
+# Processes must start the same way everywhere: forkserver where it exists (fork
+# would copy this process and its server thread), spawn elsewhere.
 METHOD = (
     "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 )

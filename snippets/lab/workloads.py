@@ -44,7 +44,7 @@ def usable_cpus() -> int:
 
 
 def default_start_method() -> str:
-    """forkserver where it exists (Linux default from 3.14), else spawn."""
+    """forkserver where it exists, else spawn (docs: Start methods)."""
     methods = multiprocessing.get_all_start_methods()
     return "forkserver" if "forkserver" in methods else "spawn"
 

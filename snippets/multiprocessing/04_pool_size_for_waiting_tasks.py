@@ -20,7 +20,7 @@ import measure
 
 TASKS = 10
 WAIT = 0.05  # seconds each task waits
-# Linux's default from Python 3.14 where the platform has it; spawn elsewhere.
+# forkserver where the platform has it; spawn elsewhere.
 START_METHOD = (
     "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 )

@@ -170,10 +170,21 @@ def main() -> None:
         )
     measure.report(
         measure.table(
-            ["Run", "Seconds", "Speed-up", "Ideal", "Amdahl fit"],
+            [
+                "Run",
+                "Seconds",
+                "Speed-up",
+                "Ideal: min(n, CPUs)",
+                "Amdahl: S(min(n, CPUs)) with the fitted p",
+            ],
             rows,
             caption=f"Counting primes in {SLICES} slices of {WIDTH} numbers "
-            f"from {FIRST:,}; every run gave the same counts.",
+            f"from {FIRST:,}; every run gave the same counts. What to look for: "
+            "how close the speed-up column comes to the ideal one up to "
+            f"{cpus} workers, one per usable CPU, and that it stops growing "
+            "beyond them. The two model columns put n = min(n, CPUs) into their "
+            "formulas: more workers than CPUs share the same CPUs, so they add "
+            "no computing power.",
         ),
         repeats=REPEATS,
         statistic="median (min–max) seconds, runs interleaved; "

@@ -12,8 +12,8 @@ build never hangs) and reports what happened. Python 3.12 and later also warn
 (DeprecationWarning) when a process with running threads forks; the program
 records warnings around the fork and prints what this interpreter emitted.
 
-The fix: a start method that does not copy the threaded parent (``forkserver``,
-the Linux default from 3.14, or ``spawn``). The child gets this module from a
+The fix: a start method that does not copy the threaded parent (``forkserver``
+or ``spawn``). The child gets this module from a
 process where the worker thread never ran: a spawned child imports it afresh, and
 a forkserver child is a fork of the fork server, which has no such thread (the
 module is imported in the child, or from 3.13.8 and 3.14.1 once in the server).
