@@ -19,9 +19,11 @@ from snippet_runner.process import Run, run_snippet, timeout_for
 _BUILD_SELECTED = pytest.StashKey[bool]()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    config.stash[_BUILD_SELECTED] = any(
-        "site_build" in getattr(i, "fixturenames", ()) for i in items
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Whether a selected test needs the whole build. This runs after ``-k`` and ``-m``
+    have deselected tests, so ``pytest -k 'not built_page'`` builds nothing."""
+    session.config.stash[_BUILD_SELECTED] = any(
+        "site_build" in getattr(item, "fixturenames", ()) for item in session.items
     )
 
 
