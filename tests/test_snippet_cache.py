@@ -79,6 +79,11 @@ def test_key_ignores_other_chapters_and_prose(project: Path) -> None:
     assert key(project) == before
 
 
+def test_each_snippet_of_a_chapter_has_its_own_key(project: Path) -> None:
+    """The chapter's files are the same for all its snippets: the path tells them apart."""
+    assert key(project) != cache_key(project / "snippets/demo/02_child.py", "text", 0)
+
+
 def test_key_tracks_options_and_passed_environment_only(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from snippet_runner.process import Run, project_root, run_snippet, shown, snippet_env
 
 CACHE_DIR = ".cache/snippets"  # under the project root, ignored by git
-CACHE_FORMAT = "2"  # bump when what a cache entry holds changes
+CACHE_FORMAT = "3"  # bump when what a cache entry holds changes
 PINS = ("pyproject.toml", "constraints.txt")
 
 
@@ -68,7 +68,8 @@ def cache_key(path: Path, output: str, returncode: int) -> str:
     """A hash of everything a snippet's output may depend on (see the module's docstring)."""
     digest = hashlib.sha256()
     env = json.dumps(snippet_env(), sort_keys=True)
-    for part in (CACHE_FORMAT, output, str(returncode), env, *_interpreter()):
+    # The snippet's own path first: its chapter's files are the same for every snippet in it.
+    for part in (CACHE_FORMAT, shown(path), output, str(returncode), env, *_interpreter()):
         digest.update(part.encode() + b"\0")
     for source in inputs(path):
         digest.update(shown(source).encode() + b"\0" + source.read_bytes() + b"\0")
