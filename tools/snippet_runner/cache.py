@@ -31,6 +31,7 @@ from pathlib import Path
 from snippet_runner.process import Run, project_root, run_snippet, shown, snippet_env
 
 CACHE_DIR = ".cache/snippets"  # under the project root, ignored by git
+COSTS = ".cache/snippet-costs.json"  # the last known run time of each snippet
 CACHE_FORMAT = "3"  # bump when what a cache entry holds changes
 PINS = ("pyproject.toml", "constraints.txt")
 
@@ -76,24 +77,54 @@ def cache_key(path: Path, output: str, returncode: int) -> str:
     return digest.hexdigest()
 
 
+def entry_for(path: Path, output: str, returncode: int) -> Path:
+    """Where the cache keeps the run of ``path`` with these fence options."""
+    return project_root() / CACHE_DIR / f"{cache_key(path, output, returncode)}.json"
+
+
+def load(entry: Path, timeout: float) -> Run | None:
+    """The run stored in ``entry`` (marked cached), or None if there is none or it is
+    unreadable, or if it succeeded in more time than ``timeout`` now allows."""
+    try:
+        run = Run(**{**json.loads(entry.read_text("utf-8")), "cached": True})
+    except (OSError, ValueError, TypeError):
+        return None
+    if run.failure() is None and run.seconds > timeout:
+        return None  # a tighter timeout than it ran with: run again
+    return run
+
+
+def store(entry: Path, run: Run) -> None:
+    """Keep ``run`` in ``entry`` (written whole or not at all) and its cost in the history."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    partial = entry.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(asdict(run)), "utf-8")
+    partial.replace(entry)
+    history = costs() | {run.path: round(run.seconds, 2)}
+    path = project_root() / COSTS
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(history, indent=0, sort_keys=True), "utf-8")
+    partial.replace(path)
+
+
+def costs() -> dict[str, float]:
+    """The last known run time of each snippet (its path: seconds), from any key."""
+    with contextlib.suppress(OSError, ValueError):
+        return dict(json.loads((project_root() / COSTS).read_text("utf-8")))
+    return {}
+
+
 def cached_or_run(path: Path, timeout: float, output: str, returncode: int) -> Run:
-    """The run a page shows: a cached one when allowed and still valid, else a new one."""
-    entry = None
-    if cache_enabled():
-        entry = project_root() / CACHE_DIR / f"{cache_key(path, output, returncode)}.json"
-    if entry and entry.is_file():
-        with contextlib.suppress(OSError, ValueError, TypeError):  # unreadable: run again
-            cached = Run(**{**json.loads(entry.read_text("utf-8")), "cached": True})
-            if cached.seconds <= timeout:  # a tighter timeout than it ran with: run again
-                return cached
+    """The run a page shows: a cached success when allowed and still valid, else a new one."""
+    entry = entry_for(path, output, returncode) if cache_enabled() else None
+    cached = load(entry, timeout) if entry else None
+    if cached and cached.failure() is None:  # a failure record (serve's) runs again
+        return cached
     run = run_snippet(
         path, timeout, expected_returncode=returncode, embed_images=output == "markdown"
     )
-    if entry and run.failure() is None:  # failures are never cached
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(asdict(run)), "utf-8")
-        partial.replace(entry)
+    if entry and run.failure() is None:  # only serve's worker keeps failures
+        store(entry, run)
     return run
 
 

@@ -1,0 +1,145 @@
+"""``serve`` answers at once and fills in outputs; no other build ever shows a placeholder.
+
+In serve mode the fence shows a cached run or a placeholder, and one background worker
+runs the queued snippets (tools/snippet_runner/serve.py). These tests check, on tiny
+throwaway sites, that a real ``mkdocs serve`` shows placeholders first, then the
+outputs and failures after its own rebuild; and that a static build, even with the
+cache on and cold, runs every snippet and never contains the placeholder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import GOOD, build_site, throwaway_site, write
+from snippet_runner import cache, serve
+from snippet_runner.process import Run
+
+
+@pytest.mark.parametrize(
+    ("env", "argv"),
+    [
+        ({}, ["mkdocs", "build"]),
+        ({"SNIPPET_CACHE": "1"}, ["mkdocs", "build"]),  # the cache on, still not serve
+        ({"CI": "true"}, ["mkdocs", "serve"]),
+        ({"SNIPPET_CACHE": "0"}, ["mkdocs", "serve"]),  # serve without a cache blocks
+    ],
+)
+def test_the_placeholder_path_refuses_to_run_outside_serve(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], argv: list[str]
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("SNIPPET_CACHE", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "argv", argv)
+    assert not serve.serve_mode()
+    with pytest.raises(RuntimeError, match="only in `serve`"):
+        serve.placeholder("snippets/demo/01_demo.py")
+    job = serve.Job("x.py", tmp_path / "x.py", tmp_path / "x.json", 1.0, "text", 0)
+    with pytest.raises(RuntimeError, match="only in `serve`"):
+        serve.Worker().request(job)
+
+
+def test_a_cold_static_build_with_the_cache_on_runs_everything(tmp_path: Path) -> None:
+    """The nearest a static build gets to serve (cache on, nothing cached, a failure
+    record serve left behind): every snippet runs and no page holds a placeholder."""
+    site = throwaway_site(tmp_path / "src", GOOD)
+    path = site / "snippets/demo/01_demo.py"
+    os.environ["MKDOCS_CONFIG_DIR"] = str(site)
+    try:
+        failed = Run("snippets/demo/01_demo.py", "boom", 5, 0.1, 120.0, finished="2020-01-01")
+        cache.store(cache.entry_for(path, "text", 0), failed)
+    finally:
+        del os.environ["MKDOCS_CONFIG_DIR"]
+    result = build_site(tmp_path / "out", env={"SNIPPET_CACHE": "1", "CI": ""}, cwd=site)
+    assert result.returncode == 0, result.log
+    assert not result.runs["snippets/demo/01_demo.py"].cached  # the failure record ran again
+    for page in result.site.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert serve.PENDING not in text and serve.FAILED not in text, page
+    assert "hello from the demo" in (result.site / "index.html").read_text("utf-8")
+
+
+SLOW = GOOD.replace(
+    'print("hello from the demo")', 'import time\n    time.sleep(2)\n    print("slow done")'
+)
+FAILS = GOOD.replace(
+    'print("hello from the demo")', 'print("about to fail")\n    raise SystemExit(5)'
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_serve_shows_placeholders_at_once_then_outputs_and_failures(tmp_path: Path) -> None:
+    site = throwaway_site(tmp_path / "src", SLOW, include="snippets/demo/02_slow.py")
+    write(site / "snippets/demo/02_slow.py", SLOW)
+    write(site / "snippets/demo/01_fails.py", FAILS)
+    index = site / "docs/index.md"
+    # The page shows the slow one first: nav order, not the files' order, decides.
+    index.write_text(index.read_text() + "\n```python-snippet\nsnippets/demo/01_fails.py\n```\n")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nwatch:\n  - .cache/serve\nnav:\n  - index.md\n")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "SNIPPET_CACHE": "", "CI": "", "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("MKDOCS_CONFIG_DIR", None)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=site,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    pages = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            page = fetch(url)
+            if page and (not pages or page != pages[-1]):
+                pages.append(page)
+            if page and serve.PENDING not in page and serve.FAILED in page:
+                break
+            time.sleep(0.2)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    text = log.read_text()
+    assert pages, text
+    first, last = pages[0], pages[-1]
+    assert first.count(serve.PENDING) == 2, text  # served before either had run
+    assert "running: the output appears here when it finishes" in first
+    assert "snippets/demo/02_slow.py" in first and "slow done" not in first
+    assert "slow done" in last and serve.PENDING not in last, text
+    assert serve.FAILED in last and "exited with code 5 (expected 0)" in last
+    assert "about to fail" in last  # the end of its output
+    # The console: progress in nav order (the slow one first), and the failure.
+    assert text.index("example 1 of 2: running snippets/demo/02_slow.py") < text.index(
+        "example 2 of 2: running snippets/demo/01_fails.py"
+    ), text
+    assert "FAILED snippets/demo/01_fails.py exited with code 5" in text
+    assert json.loads((site / cache.COSTS).read_text())["snippets/demo/02_slow.py"] >= 2
