@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -101,30 +103,12 @@ def test_serve_shows_placeholders_at_once_then_outputs_and_failures(tmp_path: Pa
     index.write_text(index.read_text() + "\n```python-snippet\nsnippets/demo/01_fails.py\n```\n")
     config = site / "mkdocs.yml"
     config.write_text(config.read_text() + "\nwatch:\n  - .cache/serve\nnav:\n  - index.md\n")
-    port = free_port()
     log = tmp_path / "serve.log"
-    env = {**os.environ, "SNIPPET_CACHE": "", "CI": "", "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("MKDOCS_CONFIG_DIR", None)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=site,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    pages = []
+    proc, url = serving(site, log, {})
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            page = fetch(url)
-            if page and (not pages or page != pages[-1]):
-                pages.append(page)
-            if page and serve.PENDING not in page and serve.FAILED in page:
-                break
-            time.sleep(0.2)
+        pages = pages_until(
+            proc, url, lambda page: serve.PENDING not in page and serve.FAILED in page
+        )
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -143,3 +127,100 @@ def test_serve_shows_placeholders_at_once_then_outputs_and_failures(tmp_path: Pa
     ), text
     assert "FAILED snippets/demo/01_fails.py exited with code 5" in text
     assert json.loads((site / cache.COSTS).read_text())["snippets/demo/02_slow.py"] >= 2
+
+
+def test_a_build_that_is_not_serve_refuses_unexecuted_notebooks(tmp_path: Path) -> None:
+    site = throwaway_site(tmp_path / "src", GOOD)
+    result = build_site(tmp_path / "out", env={"NOTEBOOK_EXECUTE": "false"}, cwd=site)
+    assert result.returncode != 0
+    assert "NOTEBOOK_EXECUTE=false is for `serve` only" in result.log
+
+
+def notebook(*cells: str) -> str:
+    def code(source: str) -> dict:
+        return {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                "source": source}  # fmt: skip
+
+    markdown = {"cell_type": "markdown", "metadata": {}, "source": "# Lab\n"}
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    metadata = {"kernelspec": kernel}
+    book = {"cells": [markdown, *map(code, cells)], "metadata": metadata, "nbformat": 4}
+    return json.dumps(book | {"nbformat_minor": 5})
+
+
+IMPORTS_A_MODULE = notebook(
+    "import sys\nfrom pathlib import Path\n"
+    "sys.path.insert(0, str(Path.cwd().parent / 'snippets' / 'demo'))",
+    "import helper\nprint('helper says', helper.WORD)",
+)
+
+
+def serving(site: Path, log: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """``mkdocs serve`` of ``site`` in its own session, and the URL of its first page."""
+    port = free_port()
+    env = {**os.environ, "SNIPPET_CACHE": "", "CI": "", "NO_MKDOCS_2_WARNING": "1", **env}
+    env.pop("MKDOCS_CONFIG_DIR", None)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=site,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:  # the first build ends
+        if found := re.search(r"Serving on (\S+)", log.read_text()):
+            return proc, found[1]
+        time.sleep(0.1)
+    return proc, "http://127.0.0.1:1/never-served/"
+
+
+def pages_until(
+    proc: subprocess.Popen[bytes], url: str, done: Callable[[str], bool], seconds: float = 120
+) -> list[str]:
+    """Every different version of the page at ``url``, until ``done`` says it is the last
+    (or serve has exited)."""
+    pages: list[str] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        page = fetch(url)
+        if page:  # the live-reload call differs on every request
+            page = re.sub(r"livereload\(\d+, \d+\)", "livereload()", page)
+        if page and (not pages or page != pages[-1]):
+            pages.append(page)
+        if page and done(page):
+            break
+        time.sleep(0.2)
+    return pages
+
+
+def test_serve_executes_notebooks_in_the_background_and_tracks_their_modules(
+    tmp_path: Path,
+) -> None:
+    site = throwaway_site(tmp_path / "src", GOOD)
+    write(site / "docs/nb.ipynb", IMPORTS_A_MODULE)
+    helper = write(site / "snippets/demo/helper.py", 'WORD = "first"\n')
+    config = site / "mkdocs.yml"
+    watch = "\nwatch:\n  - .cache/serve\n  - snippets\nnav:\n  - index.md\n  - nb.ipynb\n"
+    config.write_text(config.read_text() + watch)
+    env = {"NOTEBOOK_EXECUTE": "false", "NOTEBOOK_CACHE": "true"}
+    log = tmp_path / "serve.log"
+    proc, url = serving(site, log, env)
+    try:
+        first = pages_until(proc, url + "nb/", lambda page: "helper says first" in page)
+        helper.write_text('WORD = "second"\n')  # the notebook's text is unchanged
+        second = pages_until(proc, url + "nb/", lambda page: "helper says second" in page)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    text = log.read_text()
+    assert first and serve.PENDING in first[0] and "helper says first" not in first[0], text
+    assert "helper says first" in first[-1] and "notebook-executed" in first[-1], text
+    assert "Cached outputs" in first[-1] and "snippets/demo/helper.py" in first[-1]
+    # After the module's edit: never the old output; pending, then the new one.
+    assert second and "helper says second" in second[-1], text
+    rebuilt = [page for page in second if page != first[-1]]  # once serve saw the edit
+    assert not [page for page in rebuilt if "helper says first" in page]
+    assert "notebook 1 of 1: executing docs/nb.ipynb" in text

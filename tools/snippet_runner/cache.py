@@ -100,15 +100,21 @@ def store(entry: Path, run: Run) -> None:
     partial = entry.with_suffix(f".{os.getpid()}.tmp")
     partial.write_text(json.dumps(asdict(run)), "utf-8")
     partial.replace(entry)
-    history = costs() | {run.path: round(run.seconds, 2)}
+    remember_cost(run.path, run.seconds)
+
+
+def remember_cost(name: str, seconds: float) -> None:
+    """Keep the last run time of a snippet (or notebook) for serve's estimate of time left."""
+    history = costs() | {name: round(seconds, 2)}
     path = project_root() / COSTS
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
     partial.write_text(json.dumps(history, indent=0, sort_keys=True), "utf-8")
     partial.replace(path)
 
 
 def costs() -> dict[str, float]:
-    """The last known run time of each snippet (its path: seconds), from any key."""
+    """The last known run time of each snippet or notebook (its path: seconds)."""
     with contextlib.suppress(OSError, ValueError):
         return dict(json.loads((project_root() / COSTS).read_text("utf-8")))
     return {}

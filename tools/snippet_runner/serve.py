@@ -13,8 +13,13 @@ serve rebuilds (nothing new to run: every output is cached) and the browser relo
 One rebuild a page, not one a snippet: each rebuild costs about as much as a
 prose-only edit, and the worker waits for it so that it never runs beside a build.
 
+Notebooks come after the examples (notebooks.py): ``dev.py serve`` sets
+``NOTEBOOK_EXECUTE=false``, so builds render them unexecuted and marked, and the
+worker executes each into mkdocs-jupyter's cache, then asks for a rebuild.
+
 Static builds (``mkdocs build``, CI, the tests) never come here: ``placeholder()``
-and ``Worker.request()`` refuse to run outside serve mode.
+and ``Worker.request()`` refuse to run outside serve mode, and loading the config
+fails if ``NOTEBOOK_EXECUTE=false`` outside serve.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from snippet_runner import cache
+from snippet_runner import cache, notebooks
 from snippet_runner.process import Run, project_root, run_snippet, shown
 from snippet_runner.tree import ProcessTree
 
@@ -51,6 +56,18 @@ def serve_mode() -> bool:
     """True only in ``mkdocs serve`` / ``zensical serve`` with the snippet cache on
     (``cache_enabled()`` is never true under CI)."""
     return sys.argv[1:2] == ["serve"] and cache.cache_enabled()
+
+
+def notebooks_deferred() -> bool:
+    """Whether builds leave notebooks unexecuted (``NOTEBOOK_EXECUTE=false``, which
+    ``dev.py serve`` sets): the worker executes them, and the theme marks the pages."""
+    return os.environ.get("NOTEBOOK_EXECUTE", "").strip().lower() in ("false", "0", "no", "off")
+
+
+# A notebook page that was not executed is marked "running" (overrides/main.html): that
+# must never reach a static build, which would also miss the notebooks' outputs.
+if notebooks_deferred() and not serve_mode():
+    raise RuntimeError("NOTEBOOK_EXECUTE=false is for `serve` only: a build executes notebooks")
 
 
 def _refuse_outside_serve() -> None:
@@ -105,7 +122,7 @@ class Job:
     timeout: float
     output: str
     returncode: int
-    page: int = 1 << 30  # its first page's place in the nav (pages outside the nav last)
+    page: float = 1 << 30  # its first page's place in the nav (or minus its edit time)
 
 
 def nav_order(root: Path) -> list[tuple[str, list[str]]]:
@@ -155,6 +172,7 @@ class Worker:
         self._done = 0  # since the queue was last empty
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._notebooks_due = False  # a build ended: check the notebooks after the examples
 
     # --- called from the build (the main thread) -------------------------------------------
 
@@ -166,17 +184,21 @@ class Worker:
             busy = {j.entry for j in self._pending} | {getattr(self._running, "entry", None)}
             if job.entry not in busy:
                 self._pending.append(job)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name="snippets", daemon=True)
-                self._thread.start()
-                atexit.register(self.stop)
-                _exit_cleanly_on_sigterm()
+            self._start()
             self._cond.notify_all()
+
+    def _start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="snippets", daemon=True)
+            self._thread.start()
+            atexit.register(self.stop)
+            _exit_cleanly_on_sigterm()
 
     def build_started(self) -> None:
         with self._cond:
             self._building = True
             self._requested = {}
+        notebooks.forget_stale()  # before any page renders: no stale notebook outputs
 
     def build_ended(self, ok: bool = True) -> None:
         """The queue becomes what this build asked for, in nav order: a snippet that
@@ -184,11 +206,13 @@ class Worker:
         with self._cond:
             self._building = False
             self._builds += 1
-            if ok and self._thread is not None:
+            if ok:
                 running = getattr(self._running, "entry", None)
                 wanted = [j for j in self._requested.values() if j.entry != running]
                 self._pending = _in_nav_order(wanted)
                 self._requested = {}
+                self._notebooks_due = True
+                self._start()
             self._cond.notify_all()
 
     def stop(self) -> None:
@@ -205,11 +229,19 @@ class Worker:
     def _loop(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._pending and not self._building)
+                self._cond.wait_for(
+                    lambda: (self._pending or self._notebooks_due) and not self._building
+                )
+                if not self._pending:
+                    self._notebooks_due = False
+            if not self._pending:
+                self._execute_notebooks()
+                continue
+            with self._cond:
                 job = self._pending.pop(0)
                 self._running = job
                 total = self._done + len(self._pending) + 1
-                left = _time_left([job, *self._pending])
+                left = _time_left([j.relative for j in (job, *self._pending)])
             _say(f"example {self._done + 1} of {total}: running {job.relative}{left}")
             run = self._run(job)
             with self._cond:
@@ -228,6 +260,28 @@ class Worker:
                 _say(f"all {done} examples done; the pages reload with their outputs")
             if page_done or all_done:
                 self._rebuild_and_wait()
+
+    def _execute_notebooks(self) -> None:
+        """After the examples: each notebook without current outputs, one at a time."""
+        try:
+            due = notebooks.to_execute(_STARTED)
+        except Exception as error:  # a config the next build will report: try after it
+            _say(f"could not list the notebooks to execute: {error}")
+            return
+        for number, notebook in enumerate(due, 1):
+            with self._cond:
+                if self._pending or self._stopping:
+                    return  # examples first; the next build's end checks again
+            left = _time_left([notebook.relative for notebook in due[number - 1 :]])
+            _say(f"notebook {number} of {len(due)}: executing {notebook.relative}{left}")
+            start = time.perf_counter()
+            failure = notebooks.execute(notebook)
+            seconds = time.perf_counter() - start
+            if failure:
+                _say(f"FAILED {notebook.relative} after {seconds:.1f} s: {failure}")
+            else:
+                _say(f"{notebook.relative} ran in {seconds:.1f} s")
+            self._rebuild_and_wait()
 
     def _run(self, job: Job) -> Run:
         def started(tree: ProcessTree | None) -> None:
@@ -258,23 +312,33 @@ class Worker:
 
 def _in_nav_order(jobs: list[Job]) -> list[Job]:
     """Sort by the first nav page that shows each snippet (pages outside the nav last),
-    and remember that page: the worker asks for a rebuild when a page's last is done."""
+    and remember that page: the worker asks for a rebuild when a page's last is done.
+
+    A snippet edited while serve runs goes first, newest edit first, as a page of its
+    own: its new output shows after its own run, before the rest of its chapter."""
     where: dict[str, tuple[int, int]] = {}
     with contextlib.suppress(Exception):  # no nav or an odd one: keep the build's order
         for page_index, (_page, fenced) in enumerate(nav_order(project_root())):
             for fence_index, relative in enumerate(fenced):
                 where.setdefault(relative, (page_index, fence_index))
-    placed = [(where.get(job.relative, (Job.page, 0)), i, job) for i, job in enumerate(jobs)]
+    placed = []
+    for index, job in enumerate(jobs):
+        place = where.get(job.relative, (Job.page, 0))
+        with contextlib.suppress(OSError):
+            edited = job.path.stat().st_mtime
+            if edited > _STARTED.timestamp():
+                place = (-edited, 0)
+        placed.append((place, index, job))
     return [replace(job, page=place[0]) for place, _i, job in sorted(placed, key=lambda p: p[:2])]
 
 
-def _time_left(jobs: list[Job]) -> str:
+def _time_left(names: list[str]) -> str:
     """An estimate from the last known run times (the cost history cache.store keeps)."""
     known = cache.costs()
-    seconds = [known.get(job.relative) for job in jobs]
+    seconds = [known.get(name) for name in names]
     measured = [s for s in seconds if s is not None]
     if not measured:
-        return " (time left unknown: no example has a known cost yet)"
+        return " (time left unknown: none has a known run time yet)"
     average = sum(measured) / len(measured)
     total = sum(average if s is None else s for s in seconds)
     guessed = len(seconds) - len(measured)
