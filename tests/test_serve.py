@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from helpers import GOOD, build_site, throwaway_site, write
 from snippet_runner import cache, serve
+from snippet_runner.build import Served
 from snippet_runner.process import Run
 
 
@@ -80,20 +75,32 @@ FAILS = GOOD.replace(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# Serve is stopped as `kill` stops it, and then kills the snippet it runs; Windows has
+# no SIGTERM to send, and the tests would leave a snippet running there.
+POSIX = pytest.mark.skipif(os.name == "nt", reason="stops serve with SIGTERM (POSIX only)")
 
 
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return None
+def serving(site: Path, log: Path, env: dict[str, str]) -> Served:
+    """``mkdocs serve`` of ``site`` as a contributor starts it (no CI, the cache's default)."""
+    return Served(site, log, {**os.environ, "SNIPPET_CACHE": "", "CI": "", **env})
 
 
+def pages_until(server: Served, path: str, done: Callable[[str], bool]) -> list[str]:
+    """Every different version of the page at ``path``, until ``done`` says it is the last
+    (or two minutes pass, or serve exits)."""
+    pages: list[str] = []
+
+    def look() -> bool:
+        page = server.page(path)
+        if page and (not pages or page != pages[-1]):
+            pages.append(page)
+        return bool(page) and done(page)
+
+    server.wait_for(look, 120)
+    return pages
+
+
+@POSIX
 def test_serve_shows_placeholders_at_once_then_outputs_and_failures(tmp_path: Path) -> None:
     site = throwaway_site(tmp_path / "src", SLOW, include="snippets/demo/02_slow.py")
     write(site / "snippets/demo/02_slow.py", SLOW)
@@ -104,14 +111,13 @@ def test_serve_shows_placeholders_at_once_then_outputs_and_failures(tmp_path: Pa
     config = site / "mkdocs.yml"
     config.write_text(config.read_text() + "\nwatch:\n  - .cache/serve\nnav:\n  - index.md\n")
     log = tmp_path / "serve.log"
-    proc, url = serving(site, log, {})
+    server = serving(site, log, {})
     try:
         pages = pages_until(
-            proc, url, lambda page: serve.PENDING not in page and serve.FAILED in page
+            server, "", lambda page: serve.PENDING not in page and serve.FAILED in page
         )
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        server.stop()
     text = log.read_text()
     assert pages, text
     first, last = pages[0], pages[-1]
@@ -155,47 +161,7 @@ IMPORTS_A_MODULE = notebook(
 )
 
 
-def serving(site: Path, log: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    """``mkdocs serve`` of ``site`` in its own session, and the URL of its first page."""
-    port = free_port()
-    env = {**os.environ, "SNIPPET_CACHE": "", "CI": "", "NO_MKDOCS_2_WARNING": "1", **env}
-    env.pop("MKDOCS_CONFIG_DIR", None)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=site,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:  # the first build ends
-        if found := re.search(r"Serving on (\S+)", log.read_text()):
-            return proc, found[1]
-        time.sleep(0.1)
-    return proc, "http://127.0.0.1:1/never-served/"
-
-
-def pages_until(
-    proc: subprocess.Popen[bytes], url: str, done: Callable[[str], bool], seconds: float = 120
-) -> list[str]:
-    """Every different version of the page at ``url``, until ``done`` says it is the last
-    (or serve has exited)."""
-    pages: list[str] = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and proc.poll() is None:
-        page = fetch(url)
-        if page:  # the live-reload call differs on every request
-            page = re.sub(r"livereload\(\d+, \d+\)", "livereload()", page)
-        if page and (not pages or page != pages[-1]):
-            pages.append(page)
-        if page and done(page):
-            break
-        time.sleep(0.2)
-    return pages
-
-
+@POSIX
 def test_serve_executes_notebooks_in_the_background_and_tracks_their_modules(
     tmp_path: Path,
 ) -> None:
@@ -207,14 +173,13 @@ def test_serve_executes_notebooks_in_the_background_and_tracks_their_modules(
     config.write_text(config.read_text() + watch)
     env = {"NOTEBOOK_EXECUTE": "false", "NOTEBOOK_CACHE": "true"}
     log = tmp_path / "serve.log"
-    proc, url = serving(site, log, env)
+    server = serving(site, log, env)
     try:
-        first = pages_until(proc, url + "nb/", lambda page: "helper says first" in page)
+        first = pages_until(server, "nb/", lambda page: "helper says first" in page)
         helper.write_text('WORD = "second"\n')  # the notebook's text is unchanged
-        second = pages_until(proc, url + "nb/", lambda page: "helper says second" in page)
+        second = pages_until(server, "nb/", lambda page: "helper says second" in page)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        server.stop()
     text = log.read_text()
     assert first and serve.PENDING in first[0] and "helper says first" not in first[0], text
     assert "helper says first" in first[-1] and "notebook-executed" in first[-1], text

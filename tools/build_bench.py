@@ -40,22 +40,16 @@ import logging
 import math
 import os
 import platform
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from snippet_runner import cache, serve
-from snippet_runner.build import strict_build
+from snippet_runner.build import Served, strict_build
 from snippet_runner.process import Run
 from snippet_runner.report import read_record
 
@@ -127,58 +121,11 @@ def rebuilds(project: Path, site: Path, records: Path, snippet: str) -> None:
     print(json.dumps(results))
 
 
-class Serve:
-    """A real ``mkdocs serve`` of ``project`` in its own session, as ``dev.py serve`` runs it."""
-
-    def __init__(self, project: Path, log: Path) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        self.log = log
-        self.started = time.perf_counter()
-        env = bench_env(NOTEBOOK_EXECUTE="false")  # with NOTEBOOK_CACHE=true, as dev.py serve
-        with log.open("w") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                cwd=project,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        found = self.wait_for(lambda: re.search(r"Serving on (\S+)", log.read_text()), 300)
-        self.url = found[1] if found else ""
-
-    def wait_for(self, check: Callable[[], Any], seconds: float) -> Any:
-        deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline and self.proc.poll() is None:
-            if result := check():
-                return result
-            time.sleep(0.05)
-        return None
-
-    def page(self, path: str = "") -> str:
-        try:
-            with urllib.request.urlopen(self.url + path, timeout=10) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            return ""
-
-    def seconds_until(self, path: str, text: str, limit: float) -> float:
-        """From now until the page at ``path`` contains ``text`` (nan if it never did)."""
-        start = time.perf_counter()
-        found = self.wait_for(lambda: text in self.page(path), limit)
-        return time.perf_counter() - start if found else float("nan")
-
-    def stop(self) -> None:
-        """SIGTERM to serve's process group; serve kills a snippet it is running."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+def seconds_until(server: Served, path: str, text: str, limit: float) -> float:
+    """From now until the served page at ``path`` contains ``text`` (nan if it never did)."""
+    start = time.perf_counter()
+    found = server.wait_for(lambda: text in server.page(path), limit)
+    return time.perf_counter() - start if found else float("nan")
 
 
 def serve_figures(cold: Path, warm: Path, edited: str, logs: Path) -> dict[str, float]:
@@ -187,15 +134,18 @@ def serve_figures(cold: Path, warm: Path, edited: str, logs: Path) -> dict[str, 
     output cached by the clean build), a prose-only edit and an edit that changes what
     ``edited`` prints, each timed until the served page shows it."""
     figures = {}
-    server = Serve(cold, logs / "serve-cold.log")
+    env = bench_env(NOTEBOOK_EXECUTE="false")  # with NOTEBOOK_CACHE=true, as dev.py serve
+    server = Served(cold, logs / "serve-cold.log", env)
     try:
         start = server.started
-        home = server.wait_for(server.page, 300)
+        home = server.wait_for(server.page, 300) or ""
+        if not home:
+            print(f"serve never served a page:\n{server.log.read_text()[-4000:]}", file=sys.stderr)
         figures["first page"] = time.perf_counter() - start if home else float("nan")
         figures["placeholders"] = float(home.count('class="admonition info snippet-pending"'))
     finally:
         server.stop()  # do not run every example: the clean build measured them
-    server = Serve(warm, logs / "serve-warm.log")
+    server = Served(warm, logs / "serve-warm.log", env)
     try:
         notebooks = sorted(p.relative_to(warm).as_posix() for p in (warm / "docs").glob("*.ipynb"))
         server.wait_for(  # the worker executes the notebooks (a clean build cached them
@@ -206,7 +156,7 @@ def serve_figures(cold: Path, warm: Path, edited: str, logs: Path) -> dict[str, 
         page = warm / "docs" / "index.md"
         mark = f"A sentence {EDIT_MARK} {uuid.uuid4().hex}."
         page.write_text(page.read_text("utf-8") + f"\n{mark}\n", "utf-8")
-        figures["prose edit"] = server.seconds_until("", mark, 60)
+        figures["prose edit"] = seconds_until(server, "", mark, 60)
         shown_on = next(p for p, fenced in serve.nav_order(warm) if edited in fenced)
         url = "" if shown_on == "index.md" else shown_on.removesuffix(".md").removesuffix("index")
         url = url.rstrip("/") + "/" if url else ""
@@ -214,7 +164,7 @@ def serve_figures(cold: Path, warm: Path, edited: str, logs: Path) -> dict[str, 
         code = warm / edited
         # Printed from a list, so the page shows the words only once the new output is there.
         code.write_text(code.read_text("utf-8") + f'\nprint(" ".join(["bench", "{token}"]))\n')
-        figures["example edit"] = server.seconds_until(url, f"bench {token}", 600)
+        figures["example edit"] = seconds_until(server, url, f"bench {token}", 600)
         os.environ["MKDOCS_CONFIG_DIR"] = str(warm)
         figures["example run"] = cache.costs().get(edited, float("nan"))
     finally:

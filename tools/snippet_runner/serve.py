@@ -198,7 +198,10 @@ class Worker:
         with self._cond:
             self._building = True
             self._requested = {}
-        notebooks.forget_stale()  # before any page renders: no stale notebook outputs
+        try:  # before any page renders, so that no page shows stale notebook outputs
+            notebooks.forget_stale()
+        except Exception as error:  # raised here, it would break MkDocs' logging call
+            _say(f"FAILED to check the notebooks' inputs: {type(error).__name__}: {error}")
 
     def build_ended(self, ok: bool = True) -> None:
         """The queue becomes what this build asked for, in nav order: a snippet that
@@ -228,38 +231,45 @@ class Worker:
 
     def _loop(self) -> None:
         while True:
-            with self._cond:
+            with self._cond:  # one decision under the lock: a build may swap the queue
                 self._cond.wait_for(
                     lambda: (self._pending or self._notebooks_due) and not self._building
                 )
-                if not self._pending:
-                    self._notebooks_due = False
-            if not self._pending:
-                self._execute_notebooks()
-                continue
-            with self._cond:
-                job = self._pending.pop(0)
+                job = self._pending.pop(0) if self._pending else None
+                self._notebooks_due = self._notebooks_due and job is not None
                 self._running = job
-                total = self._done + len(self._pending) + 1
-                left = _time_left([j.relative for j in (job, *self._pending)])
-            _say(f"example {self._done + 1} of {total}: running {job.relative}{left}")
-            run = self._run(job)
-            with self._cond:
-                self._running = None
-                self._done += 1
-                page_done = not any(j.page == job.page for j in self._pending)
-                all_done = not self._pending
-                done = self._done
-                if all_done:
-                    self._done = 0
-            if run.failure():
-                _say(f"FAILED {run.describe_failure()}")
-            else:
-                _say(f"{job.relative} ran in {run.seconds:.1f} s")
+            try:
+                if job is None:
+                    self._execute_notebooks()
+                else:
+                    self._example(job)
+            except Exception as error:  # the worker must outlive one bad run
+                with self._cond:
+                    self._running = None
+                _say(f"FAILED the background worker: {type(error).__name__}: {error}")
+
+    def _example(self, job: Job) -> None:
+        with self._cond:
+            total = self._done + len(self._pending) + 1
+            left = _time_left([j.relative for j in (job, *self._pending)])
+        _say(f"example {self._done + 1} of {total}: running {job.relative}{left}")
+        run = self._run(job)
+        with self._cond:
+            self._running = None
+            self._done += 1
+            page_done = not any(j.page == job.page for j in self._pending)
+            all_done = not self._pending
+            done = self._done
             if all_done:
-                _say(f"all {done} examples done; the pages reload with their outputs")
-            if page_done or all_done:
-                self._rebuild_and_wait()
+                self._done = 0
+        if run.failure():
+            _say(f"FAILED {run.describe_failure()}")
+        else:
+            _say(f"{job.relative} ran in {run.seconds:.1f} s")
+        if all_done:
+            _say(f"all {done} examples done; the pages reload with their outputs")
+        if page_done or all_done:
+            self._rebuild_and_wait()
 
     def _execute_notebooks(self) -> None:
         """After the examples: each notebook without current outputs, one at a time."""
