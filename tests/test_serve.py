@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import GOOD, build_site, throwaway_site, write
+from helpers import GOOD, as_command, build_site, throwaway_site, write
 from snippet_runner import cache, serve
 from snippet_runner.build import Served
 from snippet_runner.process import Run
@@ -34,11 +33,7 @@ from snippet_runner.process import Run
 def test_the_placeholder_path_refuses_to_run_outside_serve(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], argv: list[str]
 ) -> None:
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("SNIPPET_CACHE", raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(sys, "argv", argv)
+    as_command(monkeypatch, argv, env)
     assert not serve.serve_mode()
     with pytest.raises(RuntimeError, match="only in `serve`"):
         serve.placeholder("snippets/demo/01_demo.py")

@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from helpers import GOOD, Build, build_site, throwaway_site, write
+from helpers import GOOD, Build, as_command, build_site, throwaway_site, write
 from snippet_runner.cache import CACHE_DIR, cache_enabled, cache_key
 
 CACHED = "snippet-cached"  # the class of the note under a reused output
@@ -110,11 +110,7 @@ def test_key_tracks_options_and_passed_environment_only(
 def test_only_serve_or_an_opt_in_uses_the_cache_and_never_ci(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], argv: list[str], enabled: bool
 ) -> None:
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("SNIPPET_CACHE", raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(sys, "argv", argv)
+    as_command(monkeypatch, argv, env)
     assert cache_enabled() is enabled
 
 
