@@ -11,7 +11,9 @@ does not try to know what a snippet uses: it covers everything it could use.
 - the environment the runner passes, and the fence options that change a run.
 
 An edit to one snippet re-runs its chapter; a prose edit re-runs nothing. The cache
-is for local work only: CI never uses it.
+is for local work only: CI never uses it. Serve's background worker (serve.py) also
+stores failures, which a build never reuses, and every run's time goes into a small
+history (``COSTS``) from which serve estimates the time its queue still needs.
 """
 
 from __future__ import annotations
