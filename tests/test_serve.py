@@ -42,17 +42,16 @@ def test_the_placeholder_path_refuses_to_run_outside_serve(
         serve.Worker().request(job)
 
 
-def test_a_cold_static_build_with_the_cache_on_runs_everything(tmp_path: Path) -> None:
+def test_a_cold_static_build_with_the_cache_on_runs_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The nearest a static build gets to serve (cache on, nothing cached, a failure
     record serve left behind): every snippet runs and no page holds a placeholder."""
     site = throwaway_site(tmp_path / "src", GOOD)
-    path = site / "snippets/demo/01_demo.py"
-    os.environ["MKDOCS_CONFIG_DIR"] = str(site)
-    try:
+    with monkeypatch.context() as patch:
+        patch.setenv("MKDOCS_CONFIG_DIR", str(site))  # where the cache is
         failed = Run("snippets/demo/01_demo.py", "boom", 5, 0.1, 120.0, finished="2020-01-01")
-        cache.store(cache.entry_for(path, "text", 0), failed)
-    finally:
-        del os.environ["MKDOCS_CONFIG_DIR"]
+        cache.store(cache.entry_for(site / "snippets/demo/01_demo.py", "text", 0), failed)
     result = build_site(tmp_path / "out", env={"SNIPPET_CACHE": "1", "CI": ""}, cwd=site)
     assert result.returncode == 0, result.log
     assert not result.runs["snippets/demo/01_demo.py"].cached  # the failure record ran again
