@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, Output, number, table, tables
+from helpers import ROOT, Output, number, numbers, table, tables
 
 SNIPPETS = "snippets/asyncio"
 LAG, BEATS = "Worst loop lag (ms)", "Heartbeats meanwhile"
@@ -240,5 +240,8 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
     assert inline[lag] > 2 * thread[lag] and inline[lag] > 2 * pool[lag]
     assert thread[beats] > inline[beats] and pool[beats] > inline[beats]
     # One worker thread does the same work as the coroutine did: no faster, on any
-    # build. (The process pool's time depends on free CPUs: not asserted.)
-    assert thread[took] > 0.7 * inline[took]
+    # build. Compared on the fastest runs, the least disturbed by other programs, as
+    # the site's speed-ups are. (The process pool's time depends on free CPUs: not
+    # asserted.)
+    fastest = {label: min(numbers(result.row(label)[took])) for label in ("coroutine", "to_thread")}
+    assert fastest["to_thread"] > 0.7 * fastest["coroutine"]

@@ -1,7 +1,8 @@
 """Making a rare race show up in tests: sys.setswitchinterval plus many repetitions.
 
 Two threads each add 1 to a shared counter a couple of thousand times, with a function
-call between the read and the write. Each trial is short, so with the default
+call between the read and the write, starting together (a barrier), as a test
+that wants to provoke the race would. Each trial is short, so with the default
 switch interval (5 ms) the first thread usually finishes before the interpreter
 ever asks it to hand over the GIL, and the race almost never shows. Setting the
 interval to a microsecond makes the waiting thread ask for the GIL almost at once,
@@ -30,9 +31,11 @@ def plus_one(value: int) -> int:
 def one_trial() -> bool:
     """True if this trial lost an update."""
     counter = 0
+    both_ready = threading.Barrier(2, timeout=10)  # the second thread is waiting too
 
     def add() -> None:
         nonlocal counter
+        both_ready.wait()
         for _ in range(ADDS):
             counter = plus_one(counter)  # read, call, write: not atomic
 
