@@ -123,7 +123,11 @@ def cut(source: str, names: tuple[str, ...]) -> str:
     for name in names:
         section = known[name]
         body = [lines[i] for i in range(section.start, section.end + 1) if i not in markers]
-        if not any(line.strip() for line in body):
+        while body and not body[-1].strip():  # the formatter's blank lines before a marker
+            body.pop()
+        while body and not body[0].strip():
+            body.pop(0)
+        if not body:
             raise ValueError(f"section {name!r} is empty")
         if previous_end is not None and not _adjacent(previous_end, section.start, markers):
             shown.append(ELISION)
