@@ -10,11 +10,11 @@ understands, each on a line of its own::
     # --8<-- [end:race]
 
 ``sections="race report"`` shows those sections, in that order, each dedented, with a
-``# ...`` line between two that are not adjacent in the file; ``hl="1 3-5"`` highlights
-lines of what is shown (pymdownx.highlight's ``hl_lines``, counted from 1). Marker lines
-never show, not even in the whole program. Every mistake (an unknown or unclosed
-section, a highlight past the end) raises ValueError, which the fence turns into a
-failed build naming the file.
+``# ...`` line (between blank lines) where two are not adjacent in the file.
+``hl="1 3-5"`` highlights lines of what is shown (pymdownx.highlight's ``hl_lines``,
+counted from 1). Marker lines never show, not even in the whole program. Every
+mistake (an unknown or unclosed section, a highlight past the end) raises ValueError,
+which the fence turns into a failed build naming the file.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def cut(source: str, names: tuple[str, ...]) -> str:
         if not body:
             raise ValueError(f"section {name!r} is empty")
         if previous_end is not None and not _adjacent(previous_end, section.start, markers):
-            shown.append(ELISION)
+            shown.extend(["", ELISION, ""])  # set apart, like a paragraph break
         shown.extend(textwrap.dedent("\n".join(body)).splitlines())
         previous_end = section.end
     return "\n".join(shown)
