@@ -319,12 +319,14 @@ def build_site(out: Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -
 
 def site_skeleton(dest: Path) -> Path:
     """A throwaway site with our real configuration: mkdocs.yml (without nav and
-    watch, which name our pages) and the theme overrides. Tests add the pages."""
+    watch, which name our pages), the theme overrides and the stylesheets. Tests add
+    the pages."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
     (dest / "docs").mkdir(parents=True, exist_ok=True)
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(ROOT / "overrides", dest / "overrides")  # the theme's custom_dir
+    shutil.copytree(DOCS / "stylesheets", dest / "docs" / "stylesheets")  # extra_css
     return dest
 
 
