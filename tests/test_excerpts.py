@@ -88,6 +88,9 @@ def test_a_cut_shows_the_sections_dedented_without_markers() -> None:
     shown = cut(PROGRAM, ("work", "call")).splitlines()
     assert shown == ["def work(n):", "    return sum(range(n))", "", ELISION, "", "print(work(10))"]
     assert cut(PROGRAM, ("next", "call")).splitlines()[1:4] == ["", ELISION, ""]
+    # Only blank lines between two sections: nothing is left out, so no elision line.
+    two = "# --8<-- [start:a]\na = 1\n\n# --8<-- [end:a]\n\n\n# --8<-- [start:b]\nb = 2\n"
+    assert cut(two + "# --8<-- [end:b]\n", ("a", "b")) == "a = 1\n\n\nb = 2"
 
 
 def test_a_section_nested_in_another_shows_without_its_markers() -> None:

@@ -119,26 +119,26 @@ def cut(source: str, names: tuple[str, ...]) -> str:
     if missing := [name for name in names if name not in known]:
         raise ValueError(f"no section(s) {missing} in the file; it has {sorted(known) or 'none'}")
     shown: list[str] = []
-    previous_end: int | None = None
+    previous: int | None = None  # the index of the last code line shown
     for name in names:
         section = known[name]
-        body = [lines[i] for i in range(section.start, section.end + 1) if i not in markers]
-        while body and not body[-1].strip():  # the formatter's blank lines before a marker
-            body.pop()
-        while body and not body[0].strip():
-            body.pop(0)
-        if not body:
+        # Code lines only: not markers, nor the blank lines at either end of the section.
+        kept = [i for i in range(section.start, section.end + 1) if i not in markers]
+        while kept and not lines[kept[-1]].strip():
+            kept.pop()
+        while kept and not lines[kept[0]].strip():
+            kept.pop(0)
+        if not kept:
             raise ValueError(f"section {name!r} is empty")
-        if previous_end is not None and not _adjacent(previous_end, section.start, markers):
-            shown.extend(["", ELISION, ""])  # set apart, like a paragraph break
-        shown.extend(textwrap.dedent("\n".join(body)).splitlines())
-        previous_end = section.end
+        if previous is not None:
+            between = [i for i in range(previous + 1, kept[0]) if i not in markers]
+            if kept[0] > previous and not any(lines[i].strip() for i in between):
+                shown.extend([""] * min(len(between), 2))  # adjacent: PEP 8's spacing
+            else:
+                shown.extend(["", ELISION, ""])  # set apart, like a paragraph break
+        shown.extend(textwrap.dedent("\n".join(lines[i] for i in kept)).splitlines())
+        previous = kept[-1]
     return "\n".join(shown)
-
-
-def _adjacent(end: int, start: int, markers: dict[int, tuple[str, str]]) -> bool:
-    """Whether only marker lines lie between a section's last line and the next's first."""
-    return start > end and all(i in markers for i in range(end + 1, start))
 
 
 def check_highlight(lines: tuple[tuple[int, int], ...], shown: str) -> None:
