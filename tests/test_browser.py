@@ -575,6 +575,14 @@ EXCERPT_SNIPPET = GOOD.replace(
     f'    # --8<-- [start:body]\n{LONGEST_LINE}\n    print("hello from the demo", x)\n'
     "    # --8<-- [end:body]",
 )
+LINE_HEIGHTS = """() => {
+  const table = document.querySelector("article .highlighttable");
+  const size = element => {
+    const style = getComputedStyle(element);
+    return [style.fontSize, style.lineHeight];
+  };
+  return [size(table.querySelector(".linenodiv pre")), size(table.querySelector("td.code code"))];
+}"""
 HIGHLIGHT_COLOURS = """() => {
   const line = document.querySelector("article .hll");
   const code = line.closest("code");
@@ -612,6 +620,9 @@ def test_an_excerpt_its_whole_program_and_highlights_render(
         assert "def main():" in shown.inner_text() and "8<" not in shown.inner_text()
         # The 88-column line fits at 1280 px: nothing the reader sees scrolls sideways.
         assert tab.evaluate(SIDEWAYS) == []
+        # Line numbers in the code's own size and line height, or they drift off their lines.
+        numbers, code = tab.evaluate(LINE_HEIGHTS)
+        assert numbers == code, f"line numbers {numbers} beside code {code}"
         # The highlighted line stands out from the code around it, in both schemes.
         light_line, light_code = tab.evaluate(HIGHLIGHT_COLOURS)
         tab.locator('form[data-md-component="palette"] label:not([hidden])').first.click()
