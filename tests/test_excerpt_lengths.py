@@ -27,6 +27,7 @@ REWORKED = (
     "gil/index.html",
     "multiprocessing/index.html",
     "asyncio/index.html",
+    "gil-deep-dive/index.html",
 )
 # Examples on reworked pages that may show more than LIMIT lines, and why.
 ALLOWED_LONGER: dict[str, str] = {}
