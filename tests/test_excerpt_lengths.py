@@ -28,6 +28,7 @@ REWORKED = (
     "multiprocessing/index.html",
     "asyncio/index.html",
     "gil-deep-dive/index.html",
+    "asyncio-deep-dive/index.html",
 )
 # Examples on reworked pages that may show more than LIMIT lines, and why.
 ALLOWED_LONGER: dict[str, str] = {}
