@@ -29,6 +29,8 @@ REWORKED = (
     "asyncio/index.html",
     "gil-deep-dive/index.html",
     "asyncio-deep-dive/index.html",
+    "synchronization/index.html",
+    "pitfalls/index.html",
 )
 # Examples on reworked pages that may show more than LIMIT lines, and why.
 ALLOWED_LONGER: dict[str, str] = {}
