@@ -11,6 +11,7 @@ import importlib.util
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,6 +337,16 @@ def dev_module() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def as_command(monkeypatch: pytest.MonkeyPatch, argv: list[str], env: dict[str, str]) -> None:
+    """Look like ``argv`` run with ``env`` (CI and SNIPPET_CACHE unset unless it sets them):
+    the runner decides from these whether to cache and whether it is in ``serve``."""
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("SNIPPET_CACHE", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "argv", argv)
 
 
 def write(path: Path, text: str) -> Path:

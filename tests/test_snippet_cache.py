@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from helpers import GOOD, Build, build_site, throwaway_site, write
+from helpers import GOOD, Build, as_command, build_site, throwaway_site, write
 from snippet_runner.cache import CACHE_DIR, cache_enabled, cache_key
 
 CACHED = "snippet-cached"  # the class of the note under a reused output
@@ -79,6 +79,11 @@ def test_key_ignores_other_chapters_and_prose(project: Path) -> None:
     assert key(project) == before
 
 
+def test_each_snippet_of_a_chapter_has_its_own_key(project: Path) -> None:
+    """The chapter's files are the same for all its snippets: the path tells them apart."""
+    assert key(project) != cache_key(project / "snippets/demo/02_child.py", "text", 0)
+
+
 def test_key_tracks_options_and_passed_environment_only(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,11 +110,7 @@ def test_key_tracks_options_and_passed_environment_only(
 def test_only_serve_or_an_opt_in_uses_the_cache_and_never_ci(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], argv: list[str], enabled: bool
 ) -> None:
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("SNIPPET_CACHE", raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(sys, "argv", argv)
+    as_command(monkeypatch, argv, env)
     assert cache_enabled() is enabled
 
 

@@ -16,16 +16,28 @@ your files or your snippet cache, and measures:
    it re-runs every snippet whose cache key covers it, that is its chapter),
    checking that this last rebuild ran exactly those.
 
+3. a real ``mkdocs serve`` (as ``dev.py serve`` starts it), timed through HTTP: on
+   a second copy with a cold cache, from starting it to the first page served (then
+   it is stopped: its background runs would only repeat step 1); on the warm copy,
+   once the worker has executed the notebooks, a prose-only edit and an edit that
+   changes what one snippet prints, each until the served page shows it. Nothing
+   may be left running once serve stops;
+4. with ``--suite`` only, the whole test suite (``dev.py test``, minutes of CPU).
+
 Targets on the 2-core kind CI uses: overhead at most 10 s, a prose-only rebuild at
-most 3 s, an edited snippet re-runs its chapter and nothing else. The exit status
-is 1 if one is missed.
+most 3 s, an edited snippet re-runs its chapter and nothing else; in serve, the
+first page within 15 s on a cold cache, a prose edit shown within 3 s, an edited
+snippet's output within its own run time plus 3 s; the suite within 5 minutes. The
+exit status is 1 if one is missed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import logging
+import math
 import os
 import platform
 import shutil
@@ -33,16 +45,19 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
-from snippet_runner import cache
-from snippet_runner.build import strict_build
+from snippet_runner import cache, serve
+from snippet_runner.build import Served, strict_build
 from snippet_runner.process import Run
 from snippet_runner.report import read_record
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_OVERHEAD = 10.0  # seconds
 MAX_PROSE_REBUILD = 3.0  # seconds
+MAX_FIRST_PAGE = 15.0  # seconds from starting serve on a cold cache to the first page
+MAX_SUITE = 300.0  # seconds, on an idle 2-core machine
 EDIT_MARK = "edited by the build benchmark"
 
 
@@ -106,6 +121,57 @@ def rebuilds(project: Path, site: Path, records: Path, snippet: str) -> None:
     print(json.dumps(results))
 
 
+def seconds_until(server: Served, path: str, text: str, limit: float) -> float:
+    """From now until the served page at ``path`` contains ``text`` (nan if it never did)."""
+    start = time.perf_counter()
+    found = server.wait_for(lambda: text in server.page(path), limit)
+    return time.perf_counter() - start if found else float("nan")
+
+
+def serve_figures(cold: Path, warm: Path, edited: str, logs: Path) -> dict[str, float]:
+    """The edit loop as a contributor meets it, through HTTP from a real ``mkdocs serve``:
+    the first page on a cold cache (``cold``: nothing cached), then on ``warm`` (every
+    output cached by the clean build), a prose-only edit and an edit that changes what
+    ``edited`` prints, each timed until the served page shows it."""
+    figures = {}
+    env = bench_env(NOTEBOOK_EXECUTE="false")  # with NOTEBOOK_CACHE=true, as dev.py serve
+    server = Served(cold, logs / "serve-cold.log", env)
+    try:
+        start = server.started
+        home = server.wait_for(server.page, 300) or ""
+        if not home:
+            print(f"serve never served a page:\n{server.log.read_text()[-4000:]}", file=sys.stderr)
+        figures["first page"] = time.perf_counter() - start if home else float("nan")
+        figures["placeholders"] = float(home.count('class="admonition info snippet-pending"'))
+    finally:
+        server.stop()  # do not run every example: the clean build measured them
+    server = Served(warm, logs / "serve-warm.log", env)
+    try:
+        notebooks = sorted(p.relative_to(warm).as_posix() for p in (warm / "docs").glob("*.ipynb"))
+        server.wait_for(  # the worker executes the notebooks (a clean build cached them
+            # executed by the build, under another key); let it finish first
+            lambda: all(f"{nb} ran in" in server.log.read_text() for nb in notebooks),
+            600,
+        )
+        page = warm / "docs" / "index.md"
+        mark = f"A sentence {EDIT_MARK} {uuid.uuid4().hex}."
+        page.write_text(page.read_text("utf-8") + f"\n{mark}\n", "utf-8")
+        figures["prose edit"] = seconds_until(server, "", mark, 60)
+        shown_on = next(p for p, fenced in serve.nav_order(warm) if edited in fenced)
+        url = "" if shown_on == "index.md" else shown_on.removesuffix(".md").removesuffix("index")
+        url = url.rstrip("/") + "/" if url else ""
+        token = uuid.uuid4().hex
+        code = warm / edited
+        # Printed from a list, so the page shows the words only once the new output is there.
+        code.write_text(code.read_text("utf-8") + f'\nprint(" ".join(["bench", "{token}"]))\n')
+        figures["example edit"] = seconds_until(server, url, f"bench {token}", 600)
+        os.environ["MKDOCS_CONFIG_DIR"] = str(warm)
+        figures["example run"] = cache.costs().get(edited, float("nan"))
+    finally:
+        server.stop()
+    return figures
+
+
 def snippet_to_edit(project: Path, runs: list[Run]) -> tuple[str, list[str]]:
     """The snippet whose edit re-runs the least, and the snippets that edit re-runs."""
     os.environ["MKDOCS_CONFIG_DIR"] = str(project)
@@ -148,11 +214,45 @@ def main() -> int:
             print(second.stdout + second.stderr, file=sys.stderr)
             return 1
         steps = json.loads(second.stdout.splitlines()[-1])
-    return report(clean_seconds, runs, notebooks, steps, (edited, again))
+        cold = tmp / "cold"
+        copy_project(cold)
+        served = serve_figures(cold, project, edited, tmp)
+        left = leftovers(tmp)
+    suite = suite_seconds() if "--suite" in sys.argv[1:] else float("nan")
+    edit = (edited, again)
+    return report(
+        clean_seconds, runs, notebooks, steps, edit, served=served, left=left, suite=suite
+    )
+
+
+def leftovers(tmp: Path) -> list[str]:
+    """Processes still running from the benchmark's copies (there must be none)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if str(tmp) in command:
+                found.append(command.strip())
+    return found
+
+
+def suite_seconds() -> float:
+    """The whole test suite, as ``python3 dev.py test`` runs it (minutes of CPU)."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "dev.py"), "test", "-q"], cwd=ROOT, check=False)
+    return time.perf_counter() - start
 
 
 def report(
-    clean_seconds: float, runs: list[Run], notebooks: float, steps: dict, edit: tuple
+    clean_seconds: float,
+    runs: list[Run],
+    notebooks: float,
+    steps: dict,
+    edit: tuple,
+    *,
+    served: dict[str, float],
+    left: list[str],
+    suite: float,
 ) -> int:
     edited, again = edit  # the edited snippet, and the snippets its edit re-runs
     snippet_seconds = sum(run.seconds for run in runs)
@@ -166,7 +266,19 @@ def report(
         "nothing re-runs after a restart or a prose edit": not (
             steps["restart"]["ran"] or steps["prose"]["ran"]
         ),
+        f"serve: the first page on a cold cache within {MAX_FIRST_PAGE:g} s": served["first page"]
+        <= MAX_FIRST_PAGE,
+        f"serve: a prose-only edit shows within {MAX_PROSE_REBUILD:g} s": served["prose edit"]
+        <= MAX_PROSE_REBUILD,
+        f"serve: an edited example shows within its run time + {MAX_PROSE_REBUILD:g} s": served[
+            "example edit"
+        ]
+        - served["example run"]
+        <= MAX_PROSE_REBUILD,
+        "serve: nothing left running after serve stops": not left,
     }
+    if not math.isnan(suite):  # measured (--suite)
+        checks[f"the whole test suite within {MAX_SUITE:g} s"] = suite <= MAX_SUITE
     sys.path.insert(0, str(ROOT / "snippets"))  # as the snippets import it
     import measure
 
@@ -181,6 +293,11 @@ def report(
         ("rebuild after a prose-only edit (as mkdocs serve)", prose),
         (f"rebuild after editing {edited}", steps["snippet"]["seconds"]),
         (f"  of which the {len(again)} re-runs' own times (clean build)", rerun_seconds),
+        ("serve, cold cache: process start to the first page served", served["first page"]),
+        ("serve: a prose-only edit until the served page shows it", served["prose edit"]),
+        (f"serve: editing {edited} until its new output shows", served["example edit"]),
+        ("  of which its own run time", served["example run"]),
+        ("whole test suite (dev.py test; only with --suite)", suite),
     ]
     print(
         f"\nBuild benchmark, {now}: Python {platform.python_version()} "
@@ -191,6 +308,8 @@ def report(
     width = max(len(label) for label, _ in rows)
     for label, seconds in rows:
         print(f"  {label:<{width}}  {seconds:7.2f} s")
+    print(f"  placeholders on serve's cold first page: {served['placeholders']:.0f}")
+    print(f"  left running after serve stopped: {', '.join(left) or 'nothing'}")
     for step, label in [
         ("restart", "after a restart"),
         ("prose", "after the prose edit"),

@@ -8,8 +8,11 @@ failure stops the build. This package is that one difference, one job per module
 - ``fence``: the ``python-snippet`` fence mkdocs.yml declares, its options, the page;
 - ``process``: running one snippet (``Run``), and ``tree``: killing all it started;
 - ``cache``: reusing outputs in the edit loop while nothing they may use has changed;
+- ``serve``: in ``mkdocs serve``, placeholders now and one background worker that
+  runs the examples, and ``notebooks``: the notebooks it executes after them;
 - ``report``: the cost report every build prints, and the run record tests read back;
-- ``build``: a strict ``mkdocs build`` that returns its runs (tests, ``dev.py bench``).
+- ``build``: a strict ``mkdocs build`` that returns its runs, and a ``mkdocs serve``
+  read over HTTP (tests, ``dev.py bench``);
 - ``records``: where a run ran (provenance, cell), and merging other cells' records;
 - ``cells``: ``dev.py measure``, one interpreter's records; ``matrix``: their tabs under
   an example; ``across``: the ``snippet-cells`` fence comparing cells; ``tables``:

@@ -11,7 +11,9 @@ does not try to know what a snippet uses: it covers everything it could use.
 - the environment the runner passes, and the fence options that change a run.
 
 An edit to one snippet re-runs its chapter; a prose edit re-runs nothing. The cache
-is for local work only: CI never uses it.
+is for local work only: CI never uses it. Serve's background worker (serve.py) also
+stores failures, which a build never reuses, and every run's time goes into a small
+history (``COSTS``) from which serve estimates the time its queue still needs.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from pathlib import Path
 from snippet_runner.process import Run, project_root, run_snippet, shown, snippet_env
 
 CACHE_DIR = ".cache/snippets"  # under the project root, ignored by git
-CACHE_FORMAT = "2"  # bump when what a cache entry holds changes
+COSTS = ".cache/snippet-costs.json"  # the last known run time of each snippet
+CACHE_FORMAT = "3"  # bump when what a cache entry holds changes
 PINS = ("pyproject.toml", "constraints.txt")
 
 
@@ -68,31 +71,68 @@ def cache_key(path: Path, output: str, returncode: int) -> str:
     """A hash of everything a snippet's output may depend on (see the module's docstring)."""
     digest = hashlib.sha256()
     env = json.dumps(snippet_env(), sort_keys=True)
-    for part in (CACHE_FORMAT, output, str(returncode), env, *_interpreter()):
+    # The snippet's own path first: its chapter's files are the same for every snippet in it.
+    for part in (CACHE_FORMAT, shown(path), output, str(returncode), env, *_interpreter()):
         digest.update(part.encode() + b"\0")
     for source in inputs(path):
         digest.update(shown(source).encode() + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
+def entry_for(path: Path, output: str, returncode: int) -> Path:
+    """Where the cache keeps the run of ``path`` with these fence options."""
+    return project_root() / CACHE_DIR / f"{cache_key(path, output, returncode)}.json"
+
+
+def load(entry: Path, timeout: float) -> Run | None:
+    """The run stored in ``entry`` (marked cached), or None if there is none or it is
+    unreadable, or if it succeeded in more time than ``timeout`` now allows."""
+    try:
+        run = Run(**{**json.loads(entry.read_text("utf-8")), "cached": True})
+    except (OSError, ValueError, TypeError):
+        return None
+    if run.failure() is None and run.seconds > timeout:
+        return None  # a tighter timeout than it ran with: run again
+    return run
+
+
+def store(entry: Path, run: Run) -> None:
+    """Keep ``run`` in ``entry`` (written whole or not at all) and its cost in the history."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    partial = entry.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(asdict(run)), "utf-8")
+    partial.replace(entry)
+    remember_cost(run.path, run.seconds)
+
+
+def remember_cost(name: str, seconds: float) -> None:
+    """Keep the last run time of a snippet (or notebook) for serve's estimate of time left."""
+    history = costs() | {name: round(seconds, 2)}
+    path = project_root() / COSTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(history, indent=0, sort_keys=True), "utf-8")
+    partial.replace(path)
+
+
+def costs() -> dict[str, float]:
+    """The last known run time of each snippet or notebook (its path: seconds)."""
+    with contextlib.suppress(OSError, ValueError):
+        return dict(json.loads((project_root() / COSTS).read_text("utf-8")))
+    return {}
+
+
 def cached_or_run(path: Path, timeout: float, output: str, returncode: int) -> Run:
-    """The run a page shows: a cached one when allowed and still valid, else a new one."""
-    entry = None
-    if cache_enabled():
-        entry = project_root() / CACHE_DIR / f"{cache_key(path, output, returncode)}.json"
-    if entry and entry.is_file():
-        with contextlib.suppress(OSError, ValueError, TypeError):  # unreadable: run again
-            cached = Run(**{**json.loads(entry.read_text("utf-8")), "cached": True})
-            if cached.seconds <= timeout:  # a tighter timeout than it ran with: run again
-                return cached
+    """The run a page shows: a cached success when allowed and still valid, else a new one."""
+    entry = entry_for(path, output, returncode) if cache_enabled() else None
+    cached = load(entry, timeout) if entry else None
+    if cached and cached.failure() is None:  # a failure record (serve's) runs again
+        return cached
     run = run_snippet(
         path, timeout, expected_returncode=returncode, embed_images=output == "markdown"
     )
-    if entry and run.failure() is None:  # failures are never cached
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(asdict(run)), "utf-8")
-        partial.replace(entry)
+    if entry and run.failure() is None:  # only serve's worker keeps failures
+        store(entry, run)
     return run
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from markdown_exec import base_format
 from pymdownx.superfences import SuperFencesException
 
-from snippet_runner import cache, excerpt, matrix, report
+from snippet_runner import cache, excerpt, matrix, report, serve
 from snippet_runner.process import positive, project_root, timeout_for
 
 
@@ -102,7 +102,10 @@ def validator(
 def formatter(
     source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any
 ) -> str:
-    """Run the snippet named in the fence and render its source and output as tabs."""
+    """Run the snippet named in the fence and render its source and output as tabs.
+
+    In ``serve`` a snippet without a cached run shows a placeholder and runs in the
+    background (serve.py); a failure shows on the page instead of stopping serve."""
     fence: FenceOptions = options["fence"]
     relative = source.strip()
     path = project_root() / relative
@@ -112,10 +115,19 @@ def formatter(
         )
     # Cut the excerpt before running: a wrong section name fails at once.
     code = excerpt.code_tab(relative, path.read_text(encoding="utf-8"), fence.sections, fence.hl)
-    run = cache.cached_or_run(path, timeout_for(fence.timeout), fence.output, fence.returncode)
-    report.record(run)
-    if run.failure():
-        raise SnippetError(run.describe_failure())
+    timeout = timeout_for(fence.timeout)
+    if serve.serve_mode():  # never wait for a run: a placeholder now, the output later
+        run = serve.show(path, timeout, fence.output, fence.returncode)
+        if run is None:
+            return serve.placeholder(relative)
+        report.record(run)
+        if run.failure():
+            return serve.failure_note(run)
+    else:  # every other build: run (or reuse) now, and stop the build on a failure
+        run = cache.cached_or_run(path, timeout, fence.output, fence.returncode)
+        report.record(run)
+        if run.failure():
+            raise SnippetError(run.describe_failure())
     output = run.output if fence.output == "markdown" else excerpt.fenced("text", run.output)
     shown = excerpt.tabs(("Code", code), ("Output", output)) if fence.show == "both" else output
     rendered = base_format(language="python", run=lambda *_args, **_kwargs: shown, code="", md=md)

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -113,9 +114,17 @@ def snippet_env() -> dict[str, str]:
 
 
 def run_snippet(
-    path: Path, timeout: float, *, expected_returncode: int = 0, embed_images: bool = False
+    path: Path,
+    timeout: float,
+    *,
+    expected_returncode: int = 0,
+    embed_images: bool = False,
+    started: Callable[[ProcessTree | None], None] = lambda tree: None,
 ) -> Run:
-    """Run ``path`` as its own process in a scratch directory; never leave a process behind."""
+    """Run ``path`` as its own process in a scratch directory; never leave a process behind.
+
+    ``started`` is told the snippet's process tree when it starts and None when it is
+    gone: ``mkdocs serve``'s background worker kills the tree if serve exits mid-run."""
     start = time.perf_counter()
     timed_out = left_running = False
     with tempfile.TemporaryDirectory(prefix="snippet-") as scratch:
@@ -129,6 +138,7 @@ def run_snippet(
             **ProcessTree.popen_options,
         )
         tree = ProcessTree(proc)
+        started(tree)
         # Wait for the snippet's own process, not for the end of its output: a child it
         # left running may hold the pipe open, and that is a leftover, not a hang.
         chunks: list[bytes] = []
@@ -150,6 +160,7 @@ def run_snippet(
             # Once the tree is gone the pipe closes; a process that escaped it (a new
             # session) may keep it open, and then the output is what came so far.
             reader.join(timeout=5)
+            started(None)
             tree.close()
         seconds = time.perf_counter() - start
         output = b"".join(list(chunks)).decode("utf-8", errors="replace").rstrip()
