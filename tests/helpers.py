@@ -20,6 +20,7 @@ from types import ModuleType
 import pytest
 from pytest_examples import CodeExample, EvalExample, find_examples
 from snippet_runner.build import Build, strict_build
+from snippet_runner.excerpt import cut, without_markers
 from snippet_runner.fence import FenceOptions
 from snippet_runner.tables import Table, tables
 
@@ -98,10 +99,16 @@ def shown_snippets(page: Path) -> list[str]:
 
 
 def shown_code_lines(page: Path, root: Path = ROOT) -> int:
-    """Lines of code a page shows: the line counts of the snippet files it includes."""
-    return sum(
-        len((root / path).read_text(encoding="utf-8").splitlines()) for path in shown_snippets(page)
-    )
+    """Lines of code a page shows in its Code tabs: each fence's named sections
+    (``sections=``), or the whole file (the collapsed whole program is not counted)."""
+    total = 0
+    for fence in snippet_fences(root):
+        if fence.page == rel(page, root) and fence.options.show == "both":
+            source = (root / fence.path).read_text(encoding="utf-8")
+            names = fence.options.sections
+            shown = cut(source, names) if names else without_markers(source)
+            total += len(shown.splitlines())
+    return total
 
 
 # --- glossary terms and where a page uses them ------------------------------------------------
@@ -313,12 +320,14 @@ def build_site(out: Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -
 
 def site_skeleton(dest: Path) -> Path:
     """A throwaway site with our real configuration: mkdocs.yml (without nav and
-    watch, which name our pages) and the theme overrides. Tests add the pages."""
+    watch, which name our pages), the theme overrides and the stylesheets. Tests add
+    the pages."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^(nav|watch):\n(?:[ \t-].*\n|\n)*", "", config, flags=re.M)
     (dest / "docs").mkdir(parents=True, exist_ok=True)
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(ROOT / "overrides", dest / "overrides")  # the theme's custom_dir
+    shutil.copytree(DOCS / "stylesheets", dest / "docs" / "stylesheets")  # extra_css
     return dest
 
 

@@ -245,3 +245,22 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
     # asserted.)
     fastest = {label: min(numbers(result.row(label)[took])) for label in ("coroutine", "to_thread")}
     assert fastest["to_thread"] > 0.7 * fastest["coroutine"]
+
+
+# --- the chapter's exercises: each solution shows what its exercise says to check ----------
+
+
+def test_solution_semaphore_bounds_the_crawl(snippet_output: Output) -> None:
+    out = snippet_output("snippets/asyncio/91_solution_semaphore_crawler.py")
+    assert "fetched 20 pages, at most 5 at once (limit 5)" in out, out
+
+
+def test_solution_times_out_only_the_slow_fetch(snippet_run) -> None:
+    run = snippet_run("snippets/asyncio/92_solution_timeout_one_fetch.py")
+    assert run.failure() is None, run.describe_failure()
+    assert run.output.split("\n")[:3] == [
+        "fast: done",
+        "medium: done",
+        "stuck: timed out after 0.3 s",
+    ], run.output
+    assert run.seconds < 5, "the slow fetch's 10 s wait must have been given up"

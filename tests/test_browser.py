@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from built_site import ARTIFACTS, BASE_PATH, NOT_FOUND_PAGE, reader_pages, site_dir
-from helpers import Build
+from helpers import GOOD, Build, build_site, throwaway_site
 from playwright.sync_api import BrowserContext, Page, Request, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -369,7 +369,20 @@ def screenshot(tab: Page, visit: Visit, name: str) -> None:
     visit.found["screenshots"] += 1
 
 
+# Code blocks a reader sees that are wider than their box: they scroll sideways.
+SIDEWAYS = """() => [...document.querySelectorAll("article pre > code")]
+  .filter(code => code.getClientRects().length > 0 && code.scrollWidth > code.clientWidth + 1)
+  .map(code => `${code.textContent.trim().slice(0, 60)} `
+    + `(${code.scrollWidth} px in ${code.clientWidth})`)"""
+
+
+def check_code_fits(tab: Page, visit: Visit) -> None:
+    """At 1280 px, no code block the page opens on (the Code tabs) scrolls sideways."""
+    visit.problems["sideways"] += tab.evaluate(SIDEWAYS)
+
+
 def exercise(tab: Page, visit: Visit, slug: str) -> None:
+    check_code_fits(tab, visit)  # before check_tabs: the Code tabs are the ones shown
     check_copy_buttons(tab, visit)
     check_tabs(tab, visit)  # leaves the Output tabs shown, for the screenshots
     screenshot(tab, visit, f"{slug}-light")
@@ -434,6 +447,11 @@ def test_code_and_output_tabs_switch(visits: dict[str, Visit]) -> None:
 def test_code_blocks_have_a_copy_button(visits: dict[str, Visit]) -> None:
     assert sum(v.found["code blocks"] for v in visits.values()), "no code blocks found"
     failures = report(visits, lambda v: v.problems["copy"])
+    assert not failures, failures
+
+
+def test_no_code_block_scrolls_sideways_at_1280_px(visits: dict[str, Visit]) -> None:
+    failures = report(visits, lambda v: v.problems["sideways"])
     assert not failures, failures
 
 
@@ -547,3 +565,75 @@ def test_404_page_is_served_for_missing_paths(
     assets = {url: loaded.status for url, loaded in visit.first_load.items() if url != visit.url}
     assert assets and all(status == HTTPStatus.OK for status in assets.values()), assets
     assert not visit.console_errors and not visit.offsite(), (visit.console_errors, visit.offsite())
+
+
+# --- an excerpt, its whole program and its highlighted lines, on a throwaway site ----------------
+
+LONGEST_LINE = "    x = 1  # " + "a" * (88 - 13)  # as long as the formatter allows
+EXCERPT_SNIPPET = GOOD.replace(
+    '    print("hello from the demo")',
+    f'    # --8<-- [start:body]\n{LONGEST_LINE}\n    print("hello from the demo", x)\n'
+    "    # --8<-- [end:body]",
+)
+LINE_HEIGHTS = """() => {
+  const table = document.querySelector("article .highlighttable");
+  const size = element => {
+    const style = getComputedStyle(element);
+    return [style.fontSize, style.lineHeight];
+  };
+  return [size(table.querySelector(".linenodiv pre")), size(table.querySelector("td.code code"))];
+}"""
+HIGHLIGHT_COLOURS = """() => {
+  const line = document.querySelector("article .hll");
+  const code = line.closest("code");
+  return [getComputedStyle(line).backgroundColor, getComputedStyle(code).backgroundColor];
+}"""
+
+
+def test_an_excerpt_its_whole_program_and_highlights_render(
+    browser: tuple[BrowserContext, Recorder], tmp_path: Path
+) -> None:
+    site = throwaway_site(tmp_path / "src", EXCERPT_SNIPPET, fence_options='sections="body" hl="1"')
+    result = build_site(tmp_path / "out", cwd=site)
+    assert result.returncode == 0, result.log
+    # Served on 127.0.0.1: the browser's router refuses every other address, file: too.
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(result.site))
+    handler.log_message = lambda *_args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tab = browser[0].new_page()
+    try:
+        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        code_tab = tab.locator("article .tabbed-block").first
+        excerpt = code_tab.locator(".highlight", has=tab.locator(".filename", has_text="(excerpt)"))
+        assert excerpt.is_visible()
+        lines = excerpt.locator("td.code").inner_text().splitlines()
+        assert [line for line in lines if line.strip()] == [
+            LONGEST_LINE.strip(),
+            'print("hello from the demo", x)',
+        ]
+        whole = code_tab.locator("details.note")
+        assert not whole.locator("td.code").is_visible(), "the whole program starts collapsed"
+        whole.locator("summary").click()
+        shown = whole.locator("td.code")
+        shown.wait_for(state="visible", timeout=WAIT_MS)
+        assert "def main():" in shown.inner_text() and "8<" not in shown.inner_text()
+        # The 88-column line fits at 1280 px: nothing the reader sees scrolls sideways.
+        assert tab.evaluate(SIDEWAYS) == []
+        # Line numbers in the code's own size and line height, or they drift off their lines.
+        numbers, code = tab.evaluate(LINE_HEIGHTS)
+        assert numbers == code, f"line numbers {numbers} beside code {code}"
+        # The highlighted line stands out from the code around it, in both schemes.
+        light_line, light_code = tab.evaluate(HIGHLIGHT_COLOURS)
+        tab.locator('form[data-md-component="palette"] label:not([hidden])').first.click()
+        tab.wait_for_function(f"() => ({SCHEME})().luminance < 0.5", timeout=WAIT_MS)
+        dark_line, dark_code = tab.evaluate(HIGHLIGHT_COLOURS)
+        assert light_line != light_code and dark_line != dark_code, (
+            f"highlight invisible: light {light_line} on {light_code}, "
+            f"dark {dark_line} on {dark_code}"
+        )
+        assert light_code != dark_code, "the scheme did not change"
+    finally:
+        tab.close()
+        server.shutdown()
+        server.server_close()

@@ -143,3 +143,32 @@ def test_every_interpreter_gets_a_row_or_a_note(snippet_output: Output) -> None:
         build, busy = cells["Build"], number(cells["CPUs busy (threads)"])
         if "with the GIL" in build or "GIL on" in build:
             assert busy < 1.3, f"{label}: threads ran pure Python in parallel with the GIL"
+
+
+# --- the chapter's exercises: each solution shows what its exercise says to check ----------
+
+
+def _gil_enabled(out: str) -> bool:
+    return re.search(r"^GIL enabled: (True|False)$", out, re.M)[1] == "True"
+
+
+def test_solution_a_long_switch_interval_loses_no_update(snippet_output: Output) -> None:
+    out = snippet_output("snippets/gil/91_solution_switch_interval.py")
+    lost = {
+        float(ms): int(n.replace(",", ""))
+        for ms, n in re.findall(r"switch interval +([\d.e-]+) ms: lost ([\d,]+) updates", out)
+    }
+    assert set(lost) == {0.001, 5, 10000}, out
+    if _gil_enabled(out):  # the GIL changes hands only after an interval: none passes
+        assert lost[10000] == 0, out
+    # Free-threaded: no GIL to hand over, so the interval decides nothing (no claim).
+
+
+def test_solution_sorted_keeps_the_gil_and_hashlib_releases_it(snippet_output: Output) -> None:
+    out = snippet_output("snippets/gil/92_solution_does_it_release_the_gil.py")
+    gaps = dict(re.findall(r"^(sorted|sha256).*longest heartbeat gap +(\d+) ms$", out, re.M))
+    assert set(gaps) == {"sorted", "sha256"}, out
+    if _gil_enabled(out):
+        # Wide margins: the sort holds the GIL for tens of ms at least; on a loaded
+        # machine the heartbeat may also wait for a CPU during the hash.
+        assert int(gaps["sorted"]) >= 20 and int(gaps["sorted"]) > 2 * int(gaps["sha256"]), out

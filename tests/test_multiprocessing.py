@@ -431,3 +431,25 @@ def test_shared_memory_lifetime_follows_the_tracker(snippet_output: Output) -> N
     else:
         assert not any("track=False" in label for label in rows)
         assert "SharedMemory(track=False) is new in Python 3.13" in out
+
+
+# --- the chapter's exercises: each solution shows what its exercise says to check ----------
+
+
+def test_solution_chunksize_one_is_the_slowest(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/91_solution_chunksize.py")
+    found = table(out, "tiny tasks")
+    seconds = {row[0]: number(row[1]) for row in found.rows}
+    one = seconds.pop("chunksize=1")
+    default = next(name for name in seconds if name.startswith("default"))
+    # A direction with a wide margin: per-task messages dominate with chunksize=1.
+    assert one > 3 * min(seconds.values()), out
+    assert one > 2 * seconds[default], out
+
+
+def test_solution_a_partial_pickles_where_a_lambda_does_not(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/92_solution_pickle_a_lambda.py")
+    first, second = out.strip().splitlines()
+    # 3.11-3.13 raise AttributeError, 3.14 pickle.PicklingError; both name the lambda.
+    assert re.match(r"lambda: +(AttributeError|PicklingError): .*<lambda>", first), out
+    assert second == "partial: [0, 1, 8, 27, 64]"

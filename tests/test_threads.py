@@ -6,7 +6,7 @@ import re
 import sys
 
 import pytest
-from helpers import Output
+from helpers import ROOT, Output
 
 
 def pid_of(line: str) -> int:
@@ -77,3 +77,27 @@ def test_a_lock_prevents_the_lost_updates(snippet_output: Output) -> None:
     assert set(found) == {"without_lock", "with_lock"}, out
     assert int(found["without_lock"].replace(",", "")) > 0, out
     assert found["with_lock"] == "0", out
+
+
+# --- the chapter's exercises: each solution shows what its exercise says to check ----------
+
+
+def test_solution_loses_no_update_without_a_lock(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/91_solution_no_shared_counter.py")
+    assert re.search(r"expected 1,200,000, got 1,200,000, lost 0$", out, re.M), out
+    assert (
+        "Lock"
+        not in (ROOT / "snippets/threads/91_solution_no_shared_counter.py")
+        .read_text(encoding="utf-8")
+        .split('"""', 2)[2]
+    ), "the solution must not use a Lock"
+
+
+def test_solution_finds_the_deadlock_and_removes_it(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/92_solution_find_the_deadlock.py")
+    dump = out.split("where each thread waits:", 1)[1].split("with one lock order:")[0]
+    # One stack per stuck thread, each stopped inside its own function (the wait for
+    # the second lock), and the main thread's own stack.
+    assert re.search(r"line \d+ in transfer$", dump, re.M)
+    assert re.search(r"line \d+ in report$", dump, re.M)
+    assert "with one lock order: finished" in out

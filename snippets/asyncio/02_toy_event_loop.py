@@ -25,6 +25,7 @@ from typing import Any
 Task = Generator[tuple[str, Any], None, object]
 
 
+# --8<-- [start:loop]
 class ToyLoop:
     def __init__(self) -> None:
         self.ready: deque[Task] = deque()  # tasks to resume on this turn
@@ -82,6 +83,9 @@ class ToyLoop:
             f"[loop] nothing ready, no timers, no sockets: stopped after "
             f"{self.turns} turns"
         )
+
+
+# --8<-- [end:loop]
 
 
 def ticker(loop: ToyLoop, times: int, every: float) -> Task:

@@ -16,6 +16,7 @@ TICK = 0.025  # seconds per character of a bar
 Log = dict[str, tuple[float, float]]
 
 
+# --8<-- [start:downloads]
 async def download(name: str, log: Log, t0: float) -> str:
     start = time.perf_counter() - t0
     await asyncio.sleep(DOWNLOADS[name])  # the "network"
@@ -31,6 +32,9 @@ async def with_tasks(log: Log, t0: float) -> list[str]:
     tasks = [asyncio.create_task(download(name, log, t0)) for name in DOWNLOADS]
     # All three are scheduled now; they start as soon as this coroutine awaits.
     return [await task for task in tasks]
+
+
+# --8<-- [end:downloads]
 
 
 def show(title: str, log: Log, total: float, width: int) -> None:

@@ -16,6 +16,7 @@ def log(t0: float, text: str) -> None:
     print(f"  {time.perf_counter() - t0:5.2f} s  {text}")
 
 
+# --8<-- [start:job]
 async def job(t0: float, name: str, seconds: float) -> str:
     log(t0, f"{name}: started")
     try:
@@ -25,6 +26,9 @@ async def job(t0: float, name: str, seconds: float) -> str:
         raise  # let the cancellation finish the task
     log(t0, f"{name}: finished")
     return name
+
+
+# --8<-- [end:job]
 
 
 async def failing(t0: float, name: str, seconds: float) -> str:
@@ -42,6 +46,7 @@ def three_jobs(t0: float, create_task) -> list[asyncio.Task]:
     ]
 
 
+# --8<-- [start:compare]
 async def with_gather() -> None:
     print("asyncio.gather")
     t0 = time.perf_counter()
@@ -65,6 +70,9 @@ async def with_task_group() -> None:
         log(t0, f"caller: TaskGroup raised {errors!r}")
     log(t0, f"caller: tasks still running: {sum(not t.done() for t in tasks)}")
     log(t0, f"caller: all ended; cancelled: {sum(t.cancelled() for t in tasks)}")
+
+
+# --8<-- [end:compare]
 
 
 def main() -> None:

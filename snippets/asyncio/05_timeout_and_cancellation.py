@@ -27,11 +27,15 @@ class Connection:
         self.log(f"connection closed (exception passing through: {passing})")
 
 
+# --8<-- [start:query]
 async def slow_query(log, seconds: float) -> str:
     async with Connection(log):
         log(f"query sent; the answer takes {seconds} s")
         await asyncio.sleep(seconds)
         return "rows"
+
+
+# --8<-- [end:query]
 
 
 def stopwatch():
@@ -44,6 +48,7 @@ def stopwatch():
     return log
 
 
+# --8<-- [start:demo]
 async def demo() -> None:
     print("1. A deadline with asyncio.timeout(0.1)")
     log = stopwatch()
@@ -69,6 +74,9 @@ async def demo() -> None:
     async with asyncio.timeout(1.0) as deadline:
         rows = await slow_query(log, 0.05)
     log(f"got {rows!r}; deadline expired? {deadline.expired()}")
+
+
+# --8<-- [end:demo]
 
 
 def main() -> None:

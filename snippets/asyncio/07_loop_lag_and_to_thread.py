@@ -22,6 +22,7 @@ BEAT = 0.01  # the heartbeat's period
 REPEATS = 3
 
 
+# --8<-- [start:lag]
 async def heartbeat(lags: list[float], stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     while not stop.is_set():
@@ -57,6 +58,7 @@ HANDLERS = {
     "`time.sleep` in the coroutine": sleeps_in_the_loop,
     "`await asyncio.to_thread(time.sleep, ...)`": sleeps_in_a_thread,
 }
+# --8<-- [end:lag]
 
 
 async def compare() -> dict[str, tuple[measure.Timing, measure.Timing, float]]:

@@ -48,6 +48,7 @@ def count_primes(limit: int) -> int:
     return sum(all(n % d for d in range(2, int(n**0.5) + 1)) for n in range(2, limit))
 
 
+# --8<-- [start:ways]
 async def heartbeat(lags: list[float], stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     while not stop.is_set():
@@ -72,6 +73,9 @@ async def in_the_pool(pool: ProcessPoolExecutor) -> list[int]:
     loop = asyncio.get_running_loop()
     futures = [loop.run_in_executor(pool, count_primes, LIMIT) for _ in range(JOBS)]
     return await asyncio.gather(*futures)
+
+
+# --8<-- [end:ways]
 
 
 async def one_run(work, pool) -> tuple[float, float, int, list[int]]:

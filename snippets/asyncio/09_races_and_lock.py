@@ -19,6 +19,7 @@ async def round_trip() -> None:
     await asyncio.sleep(0)  # stands in for a database or network call
 
 
+# --8<-- [start:races]
 class Counter:
     def __init__(self) -> None:
         self.value = 0
@@ -62,6 +63,9 @@ async def buy_with_lock(venue: Venue) -> None:
             await round_trip()
             venue.seats_left -= 1
             venue.sold += 1
+
+
+# --8<-- [end:races]
 
 
 async def run_all(job, state, count: int) -> None:

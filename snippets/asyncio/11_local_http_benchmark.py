@@ -124,6 +124,7 @@ def first_then_measure(started: float, batch) -> tuple[measure.Timing, float]:
     return measure.measure(batch, repeats=REPEATS, warmup=0), first
 
 
+# --8<-- [start:variants]
 def sequential(url: str) -> tuple[measure.Timing, float]:
     started = time.perf_counter()
     with sync_client() as client:
@@ -184,6 +185,9 @@ def with_processes(url: str) -> tuple[measure.Timing, float]:
         return first_then_measure(
             started, lambda: list(pool.map(get_in_worker, [url] * REQUESTS))
         )
+
+
+# --8<-- [end:variants]
 
 
 VARIANTS = {

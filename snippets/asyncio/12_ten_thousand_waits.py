@@ -57,6 +57,7 @@ def memory_source() -> str:
     return "peak RSS from resource.getrusage (no /proc here)"
 
 
+# --8<-- [start:waits]
 def threads_wait(count: int) -> tuple[float, float, int, int | None]:
     before, virtual_before = memory_kib()
     start = time.perf_counter()
@@ -93,6 +94,9 @@ async def tasks_wait_async(count: int) -> tuple[float, float, int, int | None]:
     finished = time.perf_counter() - start
     virtual = virtual_during - virtual_before if virtual_before else None
     return started, finished, during - before, virtual
+
+
+# --8<-- [end:waits]
 
 
 def tasks_wait(count: int) -> tuple[float, float, int, int | None]:

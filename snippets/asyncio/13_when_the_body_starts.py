@@ -16,6 +16,7 @@ import asyncio
 import sys
 
 
+# --8<-- [start:starts]
 async def body(events: list[str]) -> None:
     events.append("body starts")
     await asyncio.sleep(0.01)  # the first await that really waits
@@ -65,6 +66,9 @@ def accepts_eager_start() -> bool:
 async def eager_task() -> list[str]:
     asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)
     return await create_task()
+
+
+# --8<-- [end:starts]
 
 
 def main() -> None:

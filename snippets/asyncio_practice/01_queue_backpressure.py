@@ -28,6 +28,7 @@ WORK = 0.01  # seconds a consumer spends on one item
 DEADLINE = 10  # seconds; nothing here should come close
 
 
+# --8<-- [start:pipeline]
 async def run_pipeline(maxsize: int) -> dict[str, float]:
     queue: asyncio.Queue[int] = asyncio.Queue(maxsize=maxsize)
     longest = 0
@@ -58,6 +59,10 @@ async def run_pipeline(maxsize: int) -> dict[str, float]:
     return {"waited": waited, "longest": longest, "total": time.perf_counter() - start}
 
 
+# --8<-- [end:pipeline]
+
+
+# --8<-- [start:shutdown]
 async def end_consumers() -> None:
     """Drain the queue and end the consumers, the 3.13 way or the sentinel way."""
     queue: asyncio.Queue = asyncio.Queue(maxsize=4)
@@ -91,6 +96,7 @@ async def end_consumers() -> None:
             else:
                 for _ in range(CONSUMERS):
                     await queue.put(None)
+    # --8<-- [end:shutdown]
     version = platform.python_version()
     if has_shutdown:
         print(f"Python {version}: queue.shutdown() ended the consumers:")

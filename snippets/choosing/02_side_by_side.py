@@ -45,6 +45,7 @@ Address = tuple[str, int]
 # --- the work ------------------------------------------------------------------
 
 
+# --8<-- [start:work]
 def request(address: Address) -> bytes:
     """One blocking request: connect, send a line, wait for the answer."""
     with socket.create_connection(address, timeout=10) as conn:
@@ -78,6 +79,9 @@ def crunch(steps: int) -> tuple[float, float]:
 
 async def crunch_async(steps: int) -> tuple[float, float]:
     return crunch(steps)  # no await inside: nothing else runs meanwhile
+
+
+# --8<-- [end:work]
 
 
 # --- the server the I/O job talks to ------------------------------------------
@@ -117,6 +121,7 @@ class Server:
 # --- the models ----------------------------------------------------------------
 
 
+# --8<-- [start:io]
 def time_io_job(address: Address) -> dict[str, measure.Timing]:
     jobs = [address] * IO_TASKS
 
@@ -139,6 +144,9 @@ def time_io_job(address: Address) -> dict[str, measure.Timing]:
             },
             repeats=REPEATS,
         )
+
+
+# --8<-- [end:io]
 
 
 def time_cpu_job() -> tuple[dict[str, measure.Timing], dict[str, float]]:

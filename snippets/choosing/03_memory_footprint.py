@@ -51,6 +51,7 @@ def growth(before: dict[str, int], after: dict[str, int], count: int) -> dict:
     return {key: (after[key] - before[key]) / count for key in before}
 
 
+# --8<-- [start:units]
 def per_thread() -> tuple[dict, float]:
     release = threading.Event()
     started = threading.Barrier(THREADS + 1)
@@ -113,6 +114,9 @@ def per_process(method: str) -> tuple[dict, float]:
         process.join()
     median = {key: statistics.median(r[key] for r in readings) for key in readings[0]}
     return median, statistics.median(starts)
+
+
+# --8<-- [end:units]
 
 
 def stack_limit() -> str:

@@ -36,6 +36,7 @@ START_METHOD = (
 _leaked: list[bytes] = []  # one per worker process; never emptied: the leak
 
 
+# --8<-- [start:leak]
 def start_tracing() -> None:
     tracemalloc.start()
 
@@ -65,6 +66,9 @@ def run_batch(max_tasks_per_child: int | None, peaks: dict) -> None:
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     peaks[max_tasks_per_child] = max(held)
+
+
+# --8<-- [end:leak]
 
 
 def main() -> None:

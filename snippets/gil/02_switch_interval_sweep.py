@@ -74,6 +74,7 @@ class BusyThread(threading.Thread):
             self.laps += 1
 
 
+# --8<-- [start:delays]
 def wake_up_delays(busy: BusyThread | None = None) -> list[float]:
     """How much later than asked the sleeping thread got back, in milliseconds.
 
@@ -89,6 +90,9 @@ def wake_up_delays(busy: BusyThread | None = None) -> list[float]:
         delay = (time.perf_counter() - start - NAP) * 1e3
         (delays if busy is None or busy.laps != laps else skipped).append(delay)
     return delays or skipped
+
+
+# --8<-- [end:delays]
 
 
 def delays_with_a_busy_thread() -> list[float]:
@@ -158,6 +162,7 @@ def one_thread() -> None:
     crunch(TOTAL)
 
 
+# --8<-- [start:sweep]
 def sweep(intervals_ms: list[float]) -> list[Row]:
     default = sys.getswitchinterval()
     rows = []
@@ -174,6 +179,9 @@ def sweep(intervals_ms: list[float]) -> list[Row]:
     finally:
         sys.setswitchinterval(default)
     return rows
+
+
+# --8<-- [end:sweep]
 
 
 def main() -> None:

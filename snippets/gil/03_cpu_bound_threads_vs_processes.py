@@ -35,11 +35,15 @@ REPEATS = 5
 START_METHOD = "spawn"
 
 
+# --8<-- [start:work]
 def crunch(n: int) -> int:
     total = 0
     for i in range(n):
         total += i * i
     return total
+
+
+# --8<-- [end:work]
 
 
 def parts(workers: int) -> list[int]:
@@ -65,6 +69,7 @@ class Result:
     first: float  # seconds of the process pool's first call, which starts it
 
 
+# --8<-- [start:benchmark]
 def benchmark(workers: int, *, processes: bool) -> Result:
     work = parts(workers)
     with contextlib.ExitStack() as stack:
@@ -84,6 +89,9 @@ def benchmark(workers: int, *, processes: bool) -> Result:
         timings = measure.compare(runs, repeats=REPEATS)
         busy = [cpus_busy(runs["one thread"]), cpus_busy(runs["thread pool"])]
         return Result(list(timings.values()), busy, first)
+
+
+# --8<-- [end:benchmark]
 
 
 def as_json(workers: int) -> str:

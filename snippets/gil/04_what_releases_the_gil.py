@@ -41,6 +41,7 @@ def made_up_text(words: int) -> bytes:
 TEXT = made_up_text(40_000)
 
 
+# --8<-- [start:workloads]
 def pure_python() -> int:
     total = 0
     for i in range(250_000):
@@ -65,6 +66,9 @@ def sleep_briefly() -> None:
     time.sleep(0.02)
 
 
+# --8<-- [end:workloads]
+
+
 # (what it does, function, tasks per batch per worker)
 WORKLOADS: list[tuple[str, Callable[[], object], int]] = [
     ("pure-Python loop", pure_python, 4),
@@ -75,6 +79,7 @@ WORKLOADS: list[tuple[str, Callable[[], object], int]] = [
 ]
 
 
+# --8<-- [start:compare]
 def compare(
     func: Callable[[], object], tasks: int, pool: ThreadPoolExecutor
 ) -> list[measure.Timing]:
@@ -90,6 +95,9 @@ def compare(
 
     timings = measure.compare({"one": one_thread, "threads": threads}, repeats=REPEATS)
     return list(timings.values())
+
+
+# --8<-- [end:compare]
 
 
 def main() -> None:

@@ -40,6 +40,7 @@ WINDOW = 0.1  # seconds of back-to-back round trips per sample
 REPEATS = 5  # samples per row, after one untimed window
 
 
+# --8<-- [start:trips]
 def round_trips(sock: socket.socket) -> measure.Timing:
     """Seconds per round trip, averaged over each window of back-to-back trips."""
     samples = []
@@ -86,6 +87,9 @@ def with_busy_process(sock: socket.socket) -> measure.Timing:
         busy.kill()
         busy.wait()
         busy.stdout.close()
+
+
+# --8<-- [end:trips]
 
 
 def ms(timing: measure.Timing) -> str:

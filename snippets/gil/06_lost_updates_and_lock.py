@@ -26,6 +26,7 @@ counter = 0
 lock = threading.Lock()
 
 
+# --8<-- [start:race]
 def add_one(value: int) -> int:
     return value + 1  # stands in for any function: a check, a log call, a lookup
 
@@ -63,6 +64,9 @@ def run(body: Callable[[int], None], threads: int, n: int) -> int:
     for worker in workers:
         worker.join()
     return counter
+
+
+# --8<-- [end:race]
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ import measure
 # Python puts this file's folder first on sys.path, so its sibling imports by name.
 benchmark = importlib.import_module("03_cpu_bound_threads_vs_processes")
 BENCHMARK = Path(benchmark.__file__)
+# --8<-- [start:probe]
 PROBE = (
     "import sys; "
     "print('sys._is_gil_enabled():', getattr(sys, '_is_gil_enabled', "
@@ -47,6 +48,9 @@ def child(options: list[str], env: dict[str, str]) -> str:
     lines = (done.stdout + done.stderr).strip().splitlines()
     first = lines[0] if lines else "(no output)"
     return f"exit status {done.returncode}: `{first}`"
+
+
+# --8<-- [end:probe]
 
 
 def gil_on_and_off() -> None:
@@ -70,6 +74,7 @@ def gil_on_and_off() -> None:
 
 
 def main() -> None:
+    # --8<-- [start:questions]
     free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
     rows = [
         ["Interpreter", f"`{platform.python_implementation()} {sys.version}`"],
@@ -84,6 +89,7 @@ def main() -> None:
         ["child started with `PYTHON_GIL=0`", child([], {"PYTHON_GIL": "0"})],
         ["child started with `-X gil=1`", child(["-X", "gil=1"], {})],
     ]  # fmt: skip
+    # --8<-- [end:questions]
     print(measure.table(["Question", "Answer"], rows))
     print()
     if free_threaded:

@@ -64,6 +64,7 @@ def candidates(name: str) -> list[Path]:
     return found
 
 
+# --8<-- [start:run]
 def run(path: Path) -> dict | str:
     """The benchmark's JSON result, or why it could not run."""
     try:
@@ -82,12 +83,16 @@ def run(path: Path) -> dict | str:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# --8<-- [end:run]
+
+
 def shown(path: Path) -> str:
     home = str(Path.home())
     text = str(path)
     return "~" + text[len(home) :] if text.startswith(home + os.sep) else text
 
 
+# --8<-- [start:find]
 def find_and_run(name: str, seen: dict[str, str]) -> tuple[Path, dict] | str:
     """Run the benchmark under the first working ``name``; or say why there is none.
 
@@ -107,6 +112,9 @@ def find_and_run(name: str, seen: dict[str, str]) -> tuple[Path, dict] | str:
     if errors:
         return f"Found {name} but could not run it: {'; '.join(errors)}."
     return ""  # not found
+
+
+# --8<-- [end:find]
 
 
 def main() -> None:

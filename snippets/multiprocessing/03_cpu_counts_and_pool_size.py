@@ -21,6 +21,7 @@ import platform
 from pathlib import Path
 
 
+# --8<-- [start:counts]
 def counts() -> str:
     usable = (
         os.process_cpu_count()
@@ -34,6 +35,9 @@ def counts() -> str:
         f"os.cpu_count()={os.cpu_count()}, os.process_cpu_count()={usable}, "
         f"len(os.sched_getaffinity(0))={affinity}"
     )
+
+
+# --8<-- [end:counts]
 
 
 def cgroup_quota() -> tuple[float | None, str]:
@@ -105,11 +109,15 @@ def implied_sizes() -> None:
         print(f"  {'cgroup CPU quota':<30} {quota:>3g} -> {busy} ({where})")
 
 
+# --8<-- [start:pool]
 def default_pool_size(ctx) -> int:
     """How many worker processes Pool() with no arguments really starts."""
     with ctx.Pool() as pool:
         pool.map(abs, range(4))  # make sure the workers are up
         return len(multiprocessing.active_children())
+
+
+# --8<-- [end:pool]
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ START_METHOD = (
 REPEATS = 3
 
 
+# --8<-- [start:pools]
 def wait_for_io(task: int) -> int:
     time.sleep(WAIT)
     return task
@@ -46,6 +47,9 @@ def process_pool(workers: int | None) -> list[int]:
 def thread_pool(workers: int) -> list[int]:
     with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(wait_for_io, range(TASKS)))
+
+
+# --8<-- [end:pools]
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+# --8<-- [start:scripts]
 HEADER = """\
 import multiprocessing
 import os
@@ -47,6 +48,7 @@ def main():
 if __name__ == "__main__":
     main()
 """
+# --8<-- [end:scripts]
 
 
 def run(name: str, body: str) -> str:

@@ -36,6 +36,7 @@ SLICES = 72  # divisible by 1, 2, 3, 4, 6 and 8 workers
 REPEATS = 3
 
 
+# --8<-- [start:work]
 def count_primes(start: int) -> int:
     """Primes among the odd numbers in [start, start + WIDTH)."""
     count = 0
@@ -48,6 +49,9 @@ def count_primes(start: int) -> int:
         else:
             count += 1
     return count
+
+
+# --8<-- [end:work]
 
 
 def fit_parallel_fraction(points: list[tuple[int, float]]) -> float | None:
@@ -128,6 +132,7 @@ def plot(workers, measured, ideal, fitted, cpus: int) -> str:
 
 
 def main() -> None:
+    # --8<-- [start:timing]
     cpus = measure.usable_cpus()
     workers = list(range(1, 2 * cpus + 1))
     slices = [FIRST + i * WIDTH for i in range(SLICES)]
@@ -151,6 +156,7 @@ def main() -> None:
     others = share_used_by_others(before, cpu_snapshot())
     baseline = compared.pop("plain loop")
     timings = {int(n): timing for n, timing in compared.items()}
+    # --8<-- [end:timing]
 
     speedups = {n: measure.speedup(baseline, timings[n]) for n in workers}
     p = fit_parallel_fraction([(n, speedups[n]) for n in workers if n <= cpus])

@@ -29,6 +29,7 @@ CHILDREN = 3
 TIMEOUT = 60  # seconds for each child to finish
 
 
+# --8<-- [start:runs]
 def report_in() -> None:
     """A child's target: record which process ran it, and its parent."""
     with LOG.open("a", encoding="utf-8") as log:
@@ -64,6 +65,9 @@ def count_runs(method: str) -> dict[str, int]:
         "in the fork server": sum(pid in servers for pid in runs),
         "in this process": sum(pid == os.getpid() for pid in runs),
     }
+
+
+# --8<-- [end:runs]
 
 
 def main() -> None:

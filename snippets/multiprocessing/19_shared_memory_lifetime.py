@@ -25,6 +25,7 @@ from multiprocessing import resource_tracker, shared_memory
 TIMEOUT = 30  # seconds for each independent program, its tracker included
 HAS_TRACK = sys.version_info >= (3, 13)  # SharedMemory(track=...) is new in 3.13
 
+# --8<-- [start:lifetime]
 ATTACH = """
 import sys
 from multiprocessing import shared_memory
@@ -78,6 +79,9 @@ def remove(name: str) -> None:
         return
     block.close()
     block.unlink()
+
+
+# --8<-- [end:lifetime]
 
 
 def main() -> None:

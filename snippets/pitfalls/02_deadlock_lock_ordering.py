@@ -18,6 +18,7 @@ import time
 TIMEOUT = 0.5  # seconds to wait for the second lock before giving up
 
 
+# --8<-- [start:transfer]
 class Account:
     def __init__(self, name: str, balance: int) -> None:
         self.name = name
@@ -54,6 +55,9 @@ def transfer(
             report.append(f"{who}: moved {amount}")
         finally:
             second.lock.release()
+
+
+# --8<-- [end:transfer]
 
 
 def run(ordered: bool) -> None:

@@ -24,6 +24,7 @@ TICK = 0.02  # the heartbeat's period, seconds
 BLOCK = 0.3  # how long the slow call takes, seconds
 
 
+# --8<-- [start:loop]
 async def heartbeat(lateness: list[float], stop: asyncio.Event) -> None:
     while not stop.is_set():
         due = time.perf_counter() + TICK
@@ -55,6 +56,7 @@ async def scenario(blocking: bool) -> float:
 
 
 SLOW_CALLBACK = re.compile(r"^(Executing <\w+ ).*?(coro=<\w+\(\)).*(> took .*)$")
+# --8<-- [end:loop]
 
 
 class Shortened(logging.Formatter):

@@ -30,6 +30,7 @@ CHILD_WAIT = 1  # seconds the child tries to take the lock
 lock = threading.Lock()  # module level: every process has its own copy
 
 
+# --8<-- [start:child]
 def child(report) -> None:
     got_it = lock.acquire(timeout=CHILD_WAIT)
     report.put(
@@ -49,6 +50,9 @@ def start_child(method: str) -> tuple[str, list[str]]:
     outcome = report.get(timeout=30)
     process.join()
     return outcome, [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+# --8<-- [end:child]
 
 
 def main() -> None:

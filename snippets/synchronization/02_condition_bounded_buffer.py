@@ -16,6 +16,7 @@ CAPACITY = 3
 ITEMS = 12
 
 
+# --8<-- [start:buffer]
 class BoundedBuffer:
     def __init__(self, capacity: int) -> None:
         self.items: deque[int] = deque()
@@ -42,6 +43,9 @@ class BoundedBuffer:
             return item
 
 
+# --8<-- [end:buffer]
+
+
 def bounded_buffer() -> None:
     buffer = BoundedBuffer(CAPACITY)
     received: list[int] = []
@@ -62,6 +66,7 @@ def bounded_buffer() -> None:
     print(f"(capacity {CAPACITY})")
 
 
+# --8<-- [start:wakeup]
 def lost_wakeup(use_predicate: bool) -> None:
     ready = threading.Condition()
     state = {"data": False}
@@ -82,6 +87,9 @@ def lost_wakeup(use_predicate: bool) -> None:
             )  # the notify already happened: nobody repeats it
             how = "wait() without a predicate"
     print(f"{how:<27} returned {woke} after {time.perf_counter() - t0:.2f} s")
+
+
+# --8<-- [end:wakeup]
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ def press_ctrl_c_soon(delay: float) -> None:
     threading.Thread(target=send, daemon=True).start()
 
 
+# --8<-- [start:demos]
 def worker(stop: threading.Event) -> None:
     while not stop.wait(timeout=0.05):
         pass  # a unit of work per round
@@ -83,6 +84,9 @@ def pool_demo() -> None:
     done = sum(f.done() and not f.cancelled() for f in futures)
     cancelled = sum(f.cancelled() for f in futures)
     say(f"pool of 2: {done} tasks ran, {cancelled} of {len(futures)} were cancelled")
+
+
+# --8<-- [end:demos]
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ PAGES = {
 TICK = 0.05  # seconds per character in the timeline
 
 
+# --8<-- [start:crawl]
 def fetch(page: str, log: dict[str, tuple[float, float]], t0: float) -> None:
     started = time.perf_counter() - t0
     time.sleep(PAGES[page])  # the "network"
@@ -41,6 +42,9 @@ def crawl_with_threads(log: dict[str, tuple[float, float]], t0: float) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+# --8<-- [end:crawl]
 
 
 def timed(crawl) -> tuple[float, dict[str, tuple[float, float]]]:

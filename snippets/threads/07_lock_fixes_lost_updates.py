@@ -20,6 +20,7 @@ def add_one(value: int) -> int:
     return value + 1  # stands in for any call: a check, a log line, a lookup
 
 
+# --8<-- [start:workers]
 def without_lock() -> None:
     global counter
     for _ in range(ADDS):
@@ -31,6 +32,9 @@ def with_lock() -> None:
     for _ in range(ADDS):
         with lock:  # one thread at a time runs the three steps
             counter = add_one(counter)
+
+
+# --8<-- [end:workers]
 
 
 def run(worker) -> int:

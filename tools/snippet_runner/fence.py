@@ -7,8 +7,9 @@ mkdocs.yml declares the fence (no MkDocs hooks, so Zensical reads the same confi
     ```
 
 The options are parsed once, into ``FenceOptions``; the tests parse fences with it too.
-Rendering is markdown-exec's ``base_format``, given the run's output instead of code
-to execute in-process.
+The Code tab (``excerpt.code_tab``) holds the command that runs the snippet, the part
+of it the page explains, and the whole program; markdown-exec's ``base_format`` renders
+the tabs, given the run's output instead of code to execute in-process.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from markdown_exec import base_format
 from pymdownx.superfences import SuperFencesException
 
-from snippet_runner import cache, matrix, report, serve
+from snippet_runner import cache, excerpt, matrix, report, serve
 from snippet_runner.process import positive, project_root, timeout_for
 
 
@@ -39,12 +40,17 @@ class FenceOptions:
       snippet wrote into its working directory are embedded in the page).
     - ``show``: ``both`` ("Code" and "Output" tabs) or ``output``.
     - ``returncode``: the exit status the snippet is expected to end with.
+    - ``sections``: the named sections the Code tab shows (``sections="setup race"``),
+      instead of the whole file; the file still runs whole (``excerpt``).
+    - ``hl``: lines of what the Code tab shows to highlight (``hl="1 3-5"``).
     """
 
     timeout: float | None = None
     output: str = "text"
     show: str = "both"
     returncode: int = 0
+    sections: tuple[str, ...] = ()
+    hl: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def parse(cls, inputs: dict[str, str]) -> FenceOptions:
@@ -60,6 +66,8 @@ class FenceOptions:
             output=inputs.get("output", cls.output),
             show=inputs.get("show", cls.show),
             returncode=int(inputs.get("returncode", cls.returncode)),
+            sections=excerpt.parse_sections(inputs["sections"]) if "sections" in inputs else (),
+            hl=excerpt.parse_lines(inputs["hl"]) if "hl" in inputs else (),
         )
 
 
@@ -105,6 +113,8 @@ def formatter(
         raise SnippetError(
             f"{language} fence names {relative!r}, which is not a .py file under {project_root()}"
         )
+    # Cut the excerpt before running: a wrong section name fails at once.
+    code = excerpt.code_tab(relative, path.read_text(encoding="utf-8"), fence.sections, fence.hl)
     timeout = timeout_for(fence.timeout)
     if serve.serve_mode():  # never wait for a run: a placeholder now, the output later
         run = serve.show(path, timeout, fence.output, fence.returncode)
@@ -118,15 +128,8 @@ def formatter(
         report.record(run)
         if run.failure():
             raise SnippetError(run.describe_failure())
-    rendered = base_format(
-        language="python",
-        run=lambda *_args, **_kwargs: run.output,
-        code=path.read_text(encoding="utf-8"),
-        md=md,
-        source="tabbed-left" if fence.show == "both" else "",
-        result="" if fence.output == "markdown" else "text",
-        tabs=("Code", "Output"),
-        extra={"title": run.path, "linenums": "1"},
-    )
+    output = run.output if fence.output == "markdown" else excerpt.fenced("text", run.output)
+    shown = excerpt.tabs(("Code", code), ("Output", output)) if fence.show == "both" else output
+    rendered = base_format(language="python", run=lambda *_args, **_kwargs: shown, code="", md=md)
     note = cache.cached_note(run) if run.cached else ""
     return str(rendered) + note + matrix.other_cells_tabs(run, fence.output, md)
