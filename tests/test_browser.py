@@ -293,7 +293,9 @@ CODE_BLOCKS = """() => [...document.querySelectorAll("article pre > code")].map(
   code.textContent.trim().slice(0, 60),
   code.parentElement.querySelector('button[data-md-type="copy"], button.md-clipboard') !== null,
 ])"""
+# A set inside a closed <details> (an exercise's solution) is not on screen: skipped.
 TAB_SETS = """() => [...document.querySelectorAll("article .tabbed-set")].flatMap(set => {
+  if (set.closest("details:not([open])")) return [];
   const labels = [...set.querySelectorAll(":scope > .tabbed-labels > label")]
     .map(label => label.textContent.trim());
   const blocks = set.querySelectorAll(":scope > .tabbed-content > .tabbed-block");
