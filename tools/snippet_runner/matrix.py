@@ -17,7 +17,7 @@ from typing import Any
 
 from markdown_exec import base_format
 
-from snippet_runner import records
+from snippet_runner import excerpt, records
 from snippet_runner.process import Run
 
 CSS_CLASS = "snippet-other-cells"  # the tab set under an example (tests look for it)
@@ -38,19 +38,10 @@ def render(markdown: str, md: Any, prefix: str) -> str:
     )
 
 
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line.strip() else "" for line in text.splitlines())
-
-
-def _fenced(text: str) -> str:
-    """A code block that no run of backticks in ``text`` can close early."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
-
-
-def cell_tab(name: str, run: Run | None, provenance: dict[str, Any], output: str) -> str:
-    """One tab: the cell's provenance and output, or "missing" if it has no record."""
+def cell_tab(
+    name: str, run: Run | None, provenance: dict[str, Any], output: str
+) -> tuple[str, str]:
+    """One tab's title and body: the cell's provenance and output, or "missing"."""
     if run is None:
         body = (
             f"**missing**: cell {name} has no record of this example (it did not run "
@@ -61,10 +52,9 @@ def cell_tab(name: str, run: Run | None, provenance: dict[str, Any], output: str
         if output == "markdown":
             shown = _IMAGE.sub(lambda m: f"*(Plot not repeated in this tab: {m['alt']})*", shown)
         else:
-            shown = _fenced(shown)
+            shown = excerpt.fenced("text", shown)
         body = f"*{records.provenance_line(provenance)}*\n\n{shown}"
-    label = name.replace('"', "'")
-    return f'=== "{label}"\n\n{_indent(body)}\n'
+    return name.replace('"', "'"), body
 
 
 def other_cells_tabs(run: Run, output: str, md: Any) -> str:
@@ -76,7 +66,7 @@ def other_cells_tabs(run: Run, output: str, md: Any) -> str:
         f"**The same example in other cells of the measuring matrix** (this build is "
         f"{records.this_cell()}; the page *Across versions and platforms* compares them):"
     )
-    tabs = "\n".join(cell_tab(cell.name, found, cell.provenance, output) for cell, found in shown)
+    tabs = excerpt.tabs(*(cell_tab(c.name, found, c.provenance, output) for c, found in shown))
     slug = re.sub(r"\W+", "-", run.path).strip("-")
     rendered = render(f"{intro}\n\n{tabs}", md, prefix=f"cells-{slug}-")
     return f'<div class="{CSS_CLASS}">{rendered}</div>'
