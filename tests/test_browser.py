@@ -60,7 +60,7 @@ WEIGHT_REPORT = ARTIFACTS / "page-weight.txt"
 MAX_FIRST_LOAD = 1_000_000  # bytes: 1 MB
 # Generous waits for what takes milliseconds on an idle machine: CI shares two cores.
 WAIT_MS = 10_000
-SEARCH_WAIT_MS = 30_000  # the search worker first downloads and indexes the whole site
+SEARCH_WAIT_MS = 60_000  # the search worker first downloads and indexes the whole site
 SEARCH_INDEX = "search/search_index.json"
 LOCAL_SCHEMES = {"data", "blob", "about"}  # never touch the network
 COMPRESSED_TYPES = {
