@@ -205,8 +205,11 @@ class Worker:
 
     def build_ended(self, ok: bool = True) -> None:
         """The queue becomes what this build asked for, in nav order: a snippet that
-        an edit changed since it was queued is dropped (its new key was asked for)."""
+        an edit changed since it was queued is dropped (its new key was asked for).
+        Called once or twice a build (see ``_BuildEvents``): the second call does nothing."""
         with self._cond:
+            if not self._building:
+                return
             self._building = False
             self._builds += 1
             if ok:
@@ -375,14 +378,18 @@ worker = Worker()
 
 class _BuildEvents(logging.Filter):
     """When serve builds: MkDocs logs "Building documentation..." before each of serve's
-    builds, "Documentation built in N seconds" after a good one, and an error line after a
-    failed one. The worker runs nothing while a build is under way."""
+    builds, "Documentation built in N seconds" after a good one (then "Reloading
+    browsers"), and an error line after a failed one. The worker runs nothing while a
+    build is under way, so a missed end would stop it for good: one CI run's log had
+    "Reloading browsers" without the line before it, so either line ends the build."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if message.startswith("Building documentation..."):
             worker.build_started()
         elif message.startswith("Documentation built in"):
+            worker.build_ended()
+        elif message.endswith("] Reloading browsers"):  # after a time stamp
             worker.build_ended()
         elif "An error happened during the rebuild" in message:  # after a time stamp
             worker.build_ended(ok=False)
