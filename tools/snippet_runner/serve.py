@@ -387,9 +387,9 @@ class _BuildEvents(logging.Filter):
         message = record.getMessage()
         if message.startswith("Building documentation..."):
             worker.build_started()
-        elif message.startswith("Documentation built in"):
-            worker.build_ended()
-        elif message.endswith("] Reloading browsers"):  # after a time stamp
+        elif message.startswith("Documentation built in") or message.endswith(
+            "] Reloading browsers"  # after a time stamp
+        ):
             worker.build_ended()
         elif "An error happened during the rebuild" in message:  # after a time stamp
             worker.build_ended(ok=False)
