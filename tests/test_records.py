@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from helpers import ROOT, build_site, site_skeleton, snippet_fences, write
-from snippet_runner.cells import plan, slug
+from snippet_runner.cells import plan, slug, snippet_requirements
 from snippet_runner.matrix import CSS_CLASS
 from snippet_runner.process import Run
 from snippet_runner.records import Cell, CellFailure, default_cell, merge, provenance
@@ -202,3 +202,15 @@ def test_a_comparison_before_its_example_runs_the_example_itself(tmp_path: Path)
     assert built.returncode == 0, built.log
     page = (built.site / "a" / "index.html").read_text("utf-8")
     assert f"(this build)</td>\n<td>{platform.python_version()}</td>" in page
+
+
+def test_a_cell_gets_only_the_packages_its_snippets_import(tmp_path: Path) -> None:
+    """The site's snippets need their PyPI packages in each cell's environment; a
+    throwaway site whose snippets import none gets a bare one (seconds, not minutes)."""
+    site = tmp_path / "site"
+    write(site / "snippets/demo/01_plain.py", "import json\n")
+    assert snippet_requirements(site) == []
+    write(site / "snippets/demo/02_plot.py", "import matplotlib.pyplot as plt\n")
+    assert [pin.partition("==")[0] for pin in snippet_requirements(site)] == ["matplotlib"]
+    mine = {pin.partition("==")[0] for pin in snippet_requirements(ROOT)}
+    assert {"matplotlib", "httpx"} <= mine

@@ -8,7 +8,7 @@ provenance to ``.records/<cell>.jsonl``. A build then shows them under each exam
 Without ``--python`` the cell is this environment's interpreter (``.venv``, what CI's
 matrix jobs use). With ``--python PATH``, the snippets need their packages under that
 interpreter too: a virtual environment per interpreter under ``.records/venvs/`` gets
-the snippets' dependencies from pyproject.toml at the versions constraints.txt pins,
+the packages the snippets import, from pyproject.toml at the versions constraints.txt pins,
 and the runner itself runs there, so ``sys.executable`` is that interpreter as in a build.
 
 A failing snippet makes the command exit with status 1, naming the cell and the files.
@@ -34,8 +34,15 @@ if TYPE_CHECKING:  # the site's packages are imported only where the plan is mad
     from snippet_runner.fence import FenceOptions  # the cell's interpreter lacks them
 
 REPO = Path(__file__).resolve().parents[2]  # this checkout: its pins, its venvs
-# The snippets import these (the rest of pyproject's dependencies build the site).
-SNIPPET_PACKAGES = ("matplotlib", "httpx")
+# What the snippets may import from PyPI, by import name: the distributions it needs
+# (the rest of pyproject's dependencies build the site).
+SNIPPET_PACKAGES = {
+    "matplotlib": ("matplotlib",),
+    "httpx": ("httpx",),
+    "dask": ("dask", "distributed"),  # the snippets use dask.distributed
+    "distributed": ("distributed",),
+}
+_IMPORTS = re.compile(r"^[ \t]*(?:from|import)[ \t]+(\w+)", re.M)
 _FENCE = re.compile(r"^[ \t]*```python-snippet([^\n]*)\n[ \t]*(\S+)[ \t]*\n[ \t]*```", re.M)
 _OPTION = re.compile(r'(\w+)="([^"]*)"')
 # Run in the cell's interpreter: put tools/ on sys.path for this process only (never
@@ -137,14 +144,22 @@ def slug(cell: str) -> str:
 
 
 def snippet_requirements(root: Path) -> list[str]:
-    """The snippets' packages as pyproject.toml pins them (one place for each version)."""
-    pins = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
-    return [pin for pin in pins if re.split(r"[=<>!~ \[]", pin)[0] in SNIPPET_PACKAGES]
+    """The packages ``root``'s snippets import, as this repository's pyproject.toml pins
+    them (one place for each version). Only those: a project whose snippets import none
+    (a test's throwaway site) gets a bare environment in seconds, not minutes of pip."""
+    imported = set()
+    for source in (root / "snippets").rglob("*.py"):
+        imported.update(_IMPORTS.findall(source.read_text("utf-8")))
+    wanted = {dist for name in imported for dist in SNIPPET_PACKAGES.get(name, ())}
+    pins = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    return [pin for pin in pins if re.split(r"[=<>!~ \[]", pin)[0] in wanted]
 
 
-def cell_environment(python: Path, root: Path = REPO) -> Path:
-    """A virtual environment of ``python`` with the snippets' packages, made once
-    (under this repository's ``.records/venvs/``, whichever project is measured)."""
+def cell_environment(python: Path, project: Path = REPO) -> Path:
+    """A virtual environment of ``python`` with the packages ``project``'s snippets
+    import, made once, under this repository's ``.records/venvs/`` (one per
+    interpreter and set of packages: a throwaway project's bare environment never
+    replaces the site's)."""
     about = subprocess.run(
         [
             str(python),
@@ -156,26 +171,22 @@ def cell_environment(python: Path, root: Path = REPO) -> Path:
         text=True,
         check=True,
     ).stdout.strip()
-    digest = hashlib.sha256(about.encode())
-    for pin in ("pyproject.toml", "constraints.txt"):
-        digest.update((root / pin).read_bytes())
+    requirements = snippet_requirements(project)
+    digest = hashlib.sha256("\0".join([about, *requirements]).encode())
+    digest.update((REPO / "constraints.txt").read_bytes())
     wanted = digest.hexdigest()
-    home = (
-        root
-        / RECORDS_DIR
-        / "venvs"
-        / hashlib.sha256(str(python.resolve()).encode()).hexdigest()[:12]
-    )
+    which = "\0".join([str(python.resolve()), *requirements])
+    home = REPO / RECORDS_DIR / "venvs" / hashlib.sha256(which.encode()).hexdigest()[:12]
     inside = home / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     stamp = home / "installed-from.sha256"
     if stamp.is_file() and stamp.read_text().strip() == wanted and inside.is_file():
         return inside
-    print(f"measure: installing the snippets' packages for {python} into {home} ...", flush=True)
+    packages = " ".join(requirements) or "no packages"
+    print(f"measure: making {home} for {python} with {packages} ...", flush=True)
     subprocess.run([str(python), "-m", "venv", "--clear", str(home)], check=True)
     pip = [str(inside), "-m", "pip", "--disable-pip-version-check", "--quiet", "install"]
-    subprocess.run(
-        [*pip, "-c", "constraints.txt", *snippet_requirements(root)], cwd=root, check=True
-    )
+    if requirements:
+        subprocess.run([*pip, "-c", "constraints.txt", *requirements], cwd=REPO, check=True)
     stamp.write_text(wanted + "\n")
     return inside
 
@@ -209,7 +220,7 @@ def main(argv: list[str]) -> int:
     records.mkdir(parents=True, exist_ok=True)
     (records / ".gitignore").write_text("*\n")  # never committed, wherever it is
     job = {"cell": args.cell or "", "snippets": snippets, "records": str(records)}
-    python = cell_environment(args.python) if args.python else Path(sys.executable)
+    python = cell_environment(args.python, root) if args.python else Path(sys.executable)
     tools = Path(__file__).resolve().parents[1]
     return subprocess.run(
         [str(python), "-c", _LAUNCH, str(tools)],
