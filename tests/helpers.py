@@ -57,6 +57,34 @@ def number(cell: str) -> float:
     return found[0]
 
 
+# measure.provenance's words for measure.watch_other_programs' share (absent where unknown).
+_OTHERS = re.compile(r"other programs took (\d+)% of the usable CPUs' time meanwhile")
+BUSY = 0.2  # above this share taken by other programs, a parallel speed-up says little
+
+
+def others_share(out: str) -> float | None:
+    """The share of the usable CPUs' time other programs took while ``out`` was measured:
+    None where the snippet could not know (no /proc/stat: macOS, Windows). On Linux a
+    snippet that watches must have said it."""
+    found = [int(share) / 100 for share in _OTHERS.findall(out)]
+    assert len(found) <= 1, f"more than one load report in:\n{out}"
+    if sys.platform == "linux":
+        assert found, f"no load report (measure.watch_other_programs) in:\n{out}"
+    return found[0] if found else None
+
+
+def skip_if_busy(out: str) -> None:
+    """Skip a check of a parallel speed-up, saying why, when other programs took more
+    than ``BUSY`` of the CPUs' time while it was measured: what they took, the
+    workers could not use, so the speed-up is not the code's."""
+    share = others_share(out)
+    if share is not None and share > BUSY:
+        pytest.skip(
+            f"other programs took {share:.0%} of the usable CPUs' time while this was "
+            f"measured (more than {BUSY:.0%}): the speed-up is not checked"
+        )
+
+
 # --- the pages in reading order, and the code each one shows --------------------------------
 
 _NAV_ENTRY = re.compile(
