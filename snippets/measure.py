@@ -120,7 +120,9 @@ def _cpu_ticks(cpus: set[int]) -> tuple[int, int] | None:
     for line in lines:
         name, *ticks = line.split()
         if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
-            user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, ticks[:8])
+            user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+                int, ticks[:8]
+            )
             busy += user + nice + system + irq + softirq + steal
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in processes.items():
@@ -163,7 +165,9 @@ def provenance(
     if statistic:
         parts.append(statistic)
     if others is not None:
-        parts.append(f"other programs took {others:.0%} of the usable CPUs' time meanwhile")
+        parts.append(
+            f"other programs took {others:.0%} of the usable CPUs' time meanwhile"
+        )
     return "Measured on " + "; ".join(parts) + "."
 
 
@@ -228,7 +232,10 @@ def report(
     """Print what produced a result (``provenance``), a blank line, then the result."""
     print(
         provenance(
-            repeats=repeats, statistic=statistic, start_method=start_method, others=others
+            repeats=repeats,
+            statistic=statistic,
+            start_method=start_method,
+            others=others,
         )
     )
     print()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, Output, number, numbers, table, tables
+from helpers import ROOT, Output, number, table, tables
 
 SNIPPETS = "snippets/asyncio"
 LAG, BEATS = "Worst loop lag (ms)", "Heartbeats meanwhile"

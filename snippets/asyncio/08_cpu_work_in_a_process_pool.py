@@ -26,6 +26,7 @@ module level, so every start method can find it in the worker.
 
 import asyncio
 import contextlib
+import itertools
 import multiprocessing
 import statistics
 import sys
@@ -93,7 +94,7 @@ async def one_run(work, pool) -> tuple[float, int, list[int]]:
     beat.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await beat
-    gaps = [later - earlier for earlier, later in zip(woke, woke[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(woke)]
     return max(0.0, max(gaps) - BEAT), len(woke) - 2, counts
 
 
@@ -122,7 +123,9 @@ def main() -> None:
             f"took {started.cell(2)} s (not in the table).\n"
         )
         others = measure.watch_other_programs()
-        timings = measure.compare({label: timed(label) for label in WAYS}, repeats=REPEATS)
+        timings = measure.compare(
+            {label: timed(label) for label in WAYS}, repeats=REPEATS
+        )
         taken = others()
     baseline = timings["in the coroutine"]
     rows = []

@@ -49,7 +49,11 @@ def main() -> None:
     ]
     measure.report(
         measure.table(
-            [f"Pool.map of {len(ITEMS):,} tiny tasks", "seconds", "Speed-up over chunksize=1"],
+            [
+                f"Pool.map of {len(ITEMS):,} tiny tasks",
+                "seconds",
+                "Speed-up over chunksize=1",
+            ],
             rows,
         ),
         repeats=REPEATS,
