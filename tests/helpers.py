@@ -50,6 +50,12 @@ def numbers(cell: str) -> list[float]:
     return [float(n.replace(",", "")) for n in _NUMBER.findall(cell)]
 
 
+def fastest(cell: str) -> float:
+    """The fastest run of a ``median (min–max)`` cell (or its only number): the
+    statistic a timing check compares, since other programs can only add time."""
+    return min(numbers(cell))
+
+
 def number(cell: str) -> float:
     """The leading number of a cell such as ``0.174 (0.170–0.189)``, ``1.05x`` or ``1,600``."""
     found = numbers(cell)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, Output, number, table, tables
+from helpers import ROOT, Output, number, skip_if_busy, table, tables
 
 SNIPPETS = "snippets/asyncio"
 LAG, BEATS = "Worst loop lag (ms)", "Heartbeats meanwhile"
@@ -241,9 +241,14 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
     assert thread[beats] > inline[beats] and pool[beats] > inline[beats]
     # One worker thread does the same work as the coroutine did: no faster, on any
     # build. The speed-up is fastest run over fastest run, and the runs were
-    # interleaved, so a burst of load hits both ways alike. (The process pool's
-    # speed-up depends on free CPUs: not asserted.)
+    # interleaved, so a burst of load hits both ways alike. A machine that other
+    # programs keep busy is another matter: there the thread was seen to finish up
+    # to 1.9x sooner (at 70-85 % taken by others), likely because Linux gives a
+    # thread that keeps pausing (to hand the GIL to the loop) more than its share
+    # against CPU hogs. So the check needs a quiet machine.
+    # (The process pool's speed-up depends on free CPUs: not asserted.)
     assert inline["Speed-up"] == 1
+    skip_if_busy(out)
     assert thread["Speed-up"] < 1.25, out
 
 

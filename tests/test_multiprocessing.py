@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DOCS, ROOT, Output, number, numbers, skip_if_busy, table, tables
+from helpers import DOCS, ROOT, Output, fastest, number, skip_if_busy, table, tables
 
 SNIPPETS = "snippets/multiprocessing"
 POOL_EXAMPLE = f"{SNIPPETS}/07_same_pool_every_start_method.py"
@@ -274,10 +274,11 @@ def test_batching_small_tasks_pays(snippet_output: Output) -> None:
 
 def test_shared_memory_avoids_the_copy(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/14_shared_memory.py")
-    rows = {name: number(cells[0]) for name, cells in table(out, "Seconds").by_label().items()}
+    # Fastest runs of interleaved runs: load from other programs hits both rows alike.
+    rows = {name: fastest(cells[0]) for name, cells in table(out, "Seconds").by_label().items()}
     assert (
         rows["pool, quarters sent as arguments"] > 1.5 * rows["pool, workers read the shared block"]
-    )
+    ), out
 
 
 def test_manager_calls_cost_a_round_trip(snippet_output: Output) -> None:
@@ -327,10 +328,8 @@ def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
     # 1.3 for 2 CPUs leaves room for the pool's own costs and uneven load.
     skip_if_busy(out)
 
-    def fastest(name: str) -> float:
-        return numbers(rows[name][0])[1]  # the cell is "median (min-max)"
-
-    assert fastest("1 worker") > 1.3 * fastest(f"{cpus} workers"), out
+    one, all_cpus = fastest(rows["1 worker"][0]), fastest(rows[f"{cpus} workers"][0])
+    assert one > 1.3 * all_cpus, out
 
 
 def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
@@ -342,7 +341,10 @@ def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
     assert set(rows) >= {"thread pool", "interpreter pool", "process pool (spawn)"}
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     if gil and usable_cpus(out) >= 2:  # own GILs: parallel where threads are not
-        assert rows["interpreter pool"] > 1.2 * rows["thread pool"]
+        # Interleaved runs, fastest-run speed-ups; parallel work needs free CPUs, so
+        # not checked while other programs took them (the snippet reports it).
+        skip_if_busy(out)
+        assert rows["interpreter pool"] > 1.2 * rows["thread pool"], out
 
 
 # --- Where the main module runs (issue 12) -------------------------------------------------
