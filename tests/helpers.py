@@ -79,15 +79,15 @@ def others_share(out: str) -> float | None:
     return found[0] if found else None
 
 
-def skip_if_busy(out: str) -> None:
-    """Skip a check of a parallel speed-up, saying why, when other programs took more
-    than ``BUSY`` of the CPUs' time while it was measured: what they took, the
-    workers could not use, so the speed-up is not the code's."""
+def skip_if_busy(out: str, check: str) -> None:
+    """Skip the check of a speed-up that needs free CPUs (``check`` names it), saying
+    why, when other programs took more than ``BUSY`` of the CPUs' time while it was
+    measured: what they took, the workers could not use, so the result is not the code's."""
     share = others_share(out)
     if share is not None and share > BUSY:
         pytest.skip(
-            f"other programs took {share:.0%} of the usable CPUs' time while this was "
-            f"measured (more than {BUSY:.0%}): the speed-up is not checked"
+            f"not checked ({check}): other programs took {share:.0%} of the usable "
+            f"CPUs' time while it was measured, more than {BUSY:.0%}"
         )
 
 

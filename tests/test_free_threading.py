@@ -75,5 +75,5 @@ def test_event_loops_per_thread_match_the_build(snippet_output: Output) -> None:
         assert number(speedups["2"]) < 1.8 and number(speedups["4"]) < 1.8
     elif cpus >= 2:
         # Loops in parallel need free CPUs: not checked while others took them.
-        skip_if_busy(out)
+        skip_if_busy(out, "event loops in parallel without the GIL")
         assert number(speedups["2"]) > 1.2, out

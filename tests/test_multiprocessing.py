@@ -326,7 +326,7 @@ def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
     # the CPUs meanwhile (the snippet reports their share): then the skip says so.
     # Below helpers.BUSY (a fifth), n workers had at least 0.8 n CPUs on average;
     # 1.3 for 2 CPUs leaves room for the pool's own costs and uneven load.
-    skip_if_busy(out)
+    skip_if_busy(out, "one worker per CPU beats one worker")
 
     one, all_cpus = fastest(rows["1 worker"][0]), fastest(rows[f"{cpus} workers"][0])
     assert one > 1.3 * all_cpus, out
@@ -343,7 +343,7 @@ def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
     if gil and usable_cpus(out) >= 2:  # own GILs: parallel where threads are not
         # Interleaved runs, fastest-run speed-ups; parallel work needs free CPUs, so
         # not checked while other programs took them (the snippet reports it).
-        skip_if_busy(out)
+        skip_if_busy(out, "interpreter pool beats thread pool")
         assert rows["interpreter pool"] > 1.2 * rows["thread pool"], out
 
 
