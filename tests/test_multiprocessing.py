@@ -260,11 +260,14 @@ def test_batching_small_tasks_pays(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/13_chunksize.py")
     # The first column repeats (one row per chunksize): key on the first two. The
     # speed-ups are fastest run over fastest run (measure.speedup) of interleaved
-    # runs, so load from other programs hits every row alike; a batch of tasks per
-    # message pays on any machine, so no skip.
+    # runs, so a burst of load from other programs hits every row alike.
     rows = table(out, "chunksize").rows
     speedup = {f"{how} / {chunks}": number(cell) for how, chunks, _, cell in rows}
     assert speedup["sequential loop / –"] == 1
+    # Not on a machine kept busy: a few large chunks then wait for a worker that is
+    # off its CPU, while one task per message spreads over whichever worker runs
+    # (seen at 63 % taken by others: the default chunksize no faster than 1).
+    skip_if_busy(out, "batched tasks beat one task per message")
     assert speedup["Pool.map / default"] > 1.3 * speedup["Pool.map / 1"], out
     assert (
         speedup["ProcessPoolExecutor.map / 100"]
