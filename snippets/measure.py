@@ -102,7 +102,7 @@ def watch_other_programs() -> Callable[[], float | None]:
 def _cpu_ticks(cpus: set[int]) -> tuple[int, int] | None:
     """Busy clock ticks of ``cpus`` since boot, and those of this process tree
     (``utime + stime + cutime + cstime`` of each live member: an ended child's time
-    is in its parent's ``cutime``). None without ``/proc``."""
+    is in its parent's ``cutime``). None without ``/proc`` or a line per CPU."""
     try:
         with open("/proc/stat", encoding="ascii") as stat:
             lines = stat.read().splitlines()
@@ -116,14 +116,16 @@ def _cpu_ticks(cpus: set[int]) -> tuple[int, int] | None:
             processes[int(pid)] = (int(fields[1]), sum(map(int, fields[11:15])))
     except OSError:
         return None
-    busy = 0
+    busy, seen = 0, 0
     for line in lines:
         name, *ticks = line.split()
         if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
             user, nice, system, _idle, _iowait, irq, softirq, steal = map(
                 int, ticks[:8]
             )
-            busy += user + nice + system + irq + softirq + steal
+            busy, seen = busy + user + nice + system + irq + softirq + steal, seen + 1
+    if seen < len(cpus):
+        return None
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in processes.items():
         children.setdefault(parent, []).append(pid)
