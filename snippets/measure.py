@@ -1,8 +1,9 @@
 """The measuring helper every benchmark on this site shares.
 
 One place decides how we time things (``time.perf_counter``, warm-up, repeats,
-median with min and max), how we describe the machine (provenance), and how a
-result becomes a Markdown table or an SVG plot. Benchmarks import it with:
+median with min and max), how we describe the machine (provenance) and how busy
+other programs kept it meanwhile, and how a result becomes a Markdown table or an
+SVG plot. Benchmarks import it with:
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import measure
@@ -73,6 +74,69 @@ def gil_enabled() -> bool:
     return getattr(sys, "_is_gil_enabled", lambda: True)()
 
 
+def watch_other_programs() -> Callable[[], float | None]:
+    """Start watching the usable CPUs; call the returned function when the run is over.
+
+    It returns the share (0 to 1) of those CPUs' time that went to other programs
+    in between (and, on a virtual machine, to the host: "steal" time): time a
+    benchmark could not use. A speed-up measured while others took much of it
+    says little about the code. This process and all its descendants (pool
+    workers, a forkserver and its children, alive or ended) count as the run, not
+    as others. The numbers come from Linux's ``/proc/stat`` and ``/proc/<pid>/stat``;
+    where they do not exist (macOS, Windows) the answer is None: unknown, not zero.
+    """
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+    before, start = _cpu_ticks(cpus), time.monotonic()
+
+    def share() -> float | None:
+        after, wall = _cpu_ticks(cpus), time.monotonic() - start
+        if before is None or after is None or not cpus or wall <= 0:
+            return None
+        busy, own = after[0] - before[0], after[1] - before[1]
+        seconds = (busy - own) / os.sysconf("SC_CLK_TCK")
+        return min(1.0, max(0.0, seconds / (wall * len(cpus))))
+
+    return share
+
+
+def _cpu_ticks(cpus: set[int]) -> tuple[int, int] | None:
+    """Busy clock ticks of ``cpus`` since boot, and those of this process tree
+    (``utime + stime + cutime + cstime`` of each live member: an ended child's time
+    is in its parent's ``cutime``). None without ``/proc`` or a line per CPU."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            lines = stat.read().splitlines()
+        processes = {}
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # it ended while we looked
+                continue
+            processes[int(pid)] = (int(fields[1]), sum(map(int, fields[11:15])))
+    except OSError:
+        return None
+    busy, seen = 0, 0
+    for line in lines:
+        name, *ticks = line.split()
+        if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+            user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+                int, ticks[:8]
+            )
+            busy, seen = busy + user + nice + system + irq + softirq + steal, seen + 1
+    if seen < len(cpus):
+        return None
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    tree, own = [os.getpid()], 0
+    while tree:
+        pid = tree.pop()
+        own += processes.get(pid, (0, 0))[1]
+        tree += children.get(pid, [])
+    return busy, own
+
+
 def python_build() -> str:
     """For example ``CPython 3.13.0 free-threaded, GIL off``."""
     name = f"{platform.python_implementation()} {platform.python_version()}"
@@ -86,8 +150,11 @@ def provenance(
     repeats: int | None = None,
     statistic: str | None = None,
     start_method: str | None = None,
+    others: float | None = None,
 ) -> str:
-    """One line saying what produced a table: interpreter, machine, method."""
+    """One line saying what produced a table: interpreter, machine, method, and
+    how much of the CPUs other programs took meanwhile (``others``, from
+    ``watch_other_programs``; left out where unknown)."""
     parts = [
         python_build(),
         f"{platform.system()} {platform.machine()}",
@@ -99,6 +166,10 @@ def provenance(
         parts.append(f"{repeats} repeats after a warm-up run")
     if statistic:
         parts.append(statistic)
+    if others is not None:
+        parts.append(
+            f"other programs took {others:.0%} of the usable CPUs' time meanwhile"
+        )
     return "Measured on " + "; ".join(parts) + "."
 
 
@@ -158,9 +229,17 @@ def report(
     repeats: int | None = None,
     statistic: str | None = None,
     start_method: str | None = None,
+    others: float | None = None,
 ) -> None:
     """Print what produced a result (``provenance``), a blank line, then the result."""
-    print(provenance(repeats=repeats, statistic=statistic, start_method=start_method))
+    print(
+        provenance(
+            repeats=repeats,
+            statistic=statistic,
+            start_method=start_method,
+            others=others,
+        )
+    )
     print()
     print(body)
 
@@ -176,12 +255,14 @@ def speedup(baseline: Timing, contender: Timing) -> float:
 
 def main() -> None:
     start_method = multiprocessing.get_start_method()
+    others = watch_other_programs()
     timing = measure(lambda: sum(i * i for i in range(200_000)), repeats=5)
     report(
         table(["What", "Seconds"], [["sum of 200,000 squares", timing.cell(4)]]),
         repeats=5,
         statistic="median (min–max) in seconds",
         start_method=start_method,
+        others=others(),
     )
 
 

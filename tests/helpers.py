@@ -50,11 +50,45 @@ def numbers(cell: str) -> list[float]:
     return [float(n.replace(",", "")) for n in _NUMBER.findall(cell)]
 
 
+def fastest(cell: str) -> float:
+    """The fastest run of a ``median (min–max)`` cell (or its only number): the
+    statistic a timing check compares, since other programs can only add time."""
+    return min(numbers(cell))
+
+
 def number(cell: str) -> float:
     """The leading number of a cell such as ``0.174 (0.170–0.189)``, ``1.05x`` or ``1,600``."""
     found = numbers(cell)
     assert found, f"no number in cell {cell!r}"
     return found[0]
+
+
+# measure.provenance's words for measure.watch_other_programs' share (absent where unknown).
+_OTHERS = re.compile(r"other programs took (\d+)% of the usable CPUs' time meanwhile")
+BUSY = 0.2  # above this share taken by other programs, a parallel speed-up says little
+
+
+def others_share(out: str) -> float | None:
+    """The share of the usable CPUs' time other programs took while ``out`` was measured:
+    None where the snippet could not know (no /proc/stat: macOS, Windows). On Linux a
+    snippet that watches must have said it."""
+    found = [int(share) / 100 for share in _OTHERS.findall(out)]
+    assert len(found) <= 1, f"more than one load report in:\n{out}"
+    if sys.platform == "linux":
+        assert found, f"no load report (measure.watch_other_programs) in:\n{out}"
+    return found[0] if found else None
+
+
+def skip_if_busy(out: str, check: str) -> None:
+    """Skip the check of a speed-up that needs free CPUs (``check`` names it), saying
+    why, when other programs took more than ``BUSY`` of the CPUs' time while it was
+    measured: what they took, the workers could not use, so the result is not the code's."""
+    share = others_share(out)
+    if share is not None and share > BUSY:
+        pytest.skip(
+            f"not checked ({check}): other programs took {share:.0%} of the usable "
+            f"CPUs' time while it was measured, more than {BUSY:.0%}"
+        )
 
 
 # --- the pages in reading order, and the code each one shows --------------------------------

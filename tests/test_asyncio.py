@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, Output, number, numbers, table, tables
+from helpers import ROOT, Output, number, skip_if_busy, table, tables
 
 SNIPPETS = "snippets/asyncio"
 LAG, BEATS = "Worst loop lag (ms)", "Heartbeats meanwhile"
@@ -173,11 +173,11 @@ def test_semaphore_caps_tasks_in_flight(snippet_output: Output) -> None:
 def test_asyncio_and_threads_beat_sequential_on_a_local_server(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/11_local_http_benchmark.py")
     batches = table(out, "Batch time (s)")
-    sequential = number(batches.row("one after another")["Batch time (s)"])
+    assert number(batches.row("one after another")["Speed-up"]) == 1
     for variant in ("threads", "asyncio", "processes"):
-        batch = number(batches.row(variant)["Batch time (s)"])
         # All requests are in flight at once: the ideal speed-up is the request count.
-        assert sequential / batch > 3, f"{variant}: {sequential} vs {batch}\n{out}"
+        # Fastest batch over fastest batch (measure.speedup): the least disturbed.
+        assert number(batches.row(variant)["Speed-up"]) > 3, f"{variant}\n{out}"
     # Starting worker processes costs more than starting threads (the set-up column).
     setup = "Set-up: first batch minus median batch (s)"
     assert number(batches.row("processes")[setup]) > number(batches.row("threads")[setup])
@@ -234,18 +234,22 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
         {header: number(cell) for header, cell in list(result.row(label).items())[1:]}
         for label in ("in the coroutine", "to_thread", "run_in_executor")
     )
-    lag, took, beats = "Worst loop lag (ms)", "They took (s)", "Heartbeats meanwhile"
+    lag, beats = "Worst loop lag (ms)", "Heartbeats meanwhile"
     # Inline, the loop is stuck for the whole computation; a thread or a process
     # pool leaves it running (the loop's thread gets the GIL every switch interval).
     assert inline[lag] > 2 * thread[lag] and inline[lag] > 2 * pool[lag]
     assert thread[beats] > inline[beats] and pool[beats] > inline[beats]
     # One worker thread does the same work as the coroutine did: no faster, on any
-    # build. Compared on the fastest runs, the least disturbed by other programs, as
-    # the site's speed-ups are, with a wide margin: the variants run one after another,
-    # not interleaved, and this machine's speed was seen to drift by a third between
-    # them. (The process pool's time depends on free CPUs: not asserted.)
-    fastest = {label: min(numbers(result.row(label)[took])) for label in ("coroutine", "to_thread")}
-    assert fastest["to_thread"] > 0.5 * fastest["coroutine"]
+    # build. The speed-up is fastest run over fastest run, and the runs were
+    # interleaved, so a burst of load hits both ways alike. A machine that other
+    # programs keep busy is another matter: there the thread was seen to finish up
+    # to 1.9x sooner (at 70-85 % taken by others), likely because Linux gives a
+    # thread that keeps pausing (to hand the GIL to the loop) more than its share
+    # against CPU hogs. So the check needs a quiet machine.
+    # (The process pool's speed-up depends on free CPUs: not asserted.)
+    assert inline["Speed-up"] == 1
+    skip_if_busy(out, "to_thread no faster than the coroutine")
+    assert thread["Speed-up"] < 1.25, out
 
 
 # --- the chapter's exercises: each solution shows what its exercise says to check ----------

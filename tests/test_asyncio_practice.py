@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
-from helpers import DOCS, ROOT, Output, number, table
+from helpers import DOCS, ROOT, Output, fastest, number, table
 
 SNIPPETS = "snippets/asyncio_practice"
 PAGE = DOCS / "asyncio-practice.md"
@@ -67,7 +67,8 @@ def test_server_serves_clients_concurrently_and_closes(snippet_output: Output) -
         assert number(cells["Open after close"]) == 0
     seconds = dict(zip(result.column("Clients"), result.column("Seconds"), strict=True))
     # One client pays every round trip in turn; ten overlap them (expected ~10x).
-    assert number(seconds["1"]) > 2 * number(seconds["10"])
+    # Fastest runs of interleaved runs, as the site's speed-ups: the least disturbed.
+    assert fastest(seconds["1"]) > 2 * fastest(seconds["10"]), out
 
 
 def test_subprocess_pipes_read_together_and_timeout_kills(snippet_output: Output) -> None:

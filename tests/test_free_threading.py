@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import DOCS, ROOT, Output, number, table
+from helpers import DOCS, ROOT, Output, number, skip_if_busy, table
 
 SNIPPETS = "snippets/free_threading"
 PAGE = DOCS / "free-threading.md"
@@ -74,4 +74,6 @@ def test_event_loops_per_thread_match_the_build(snippet_output: Output) -> None:
         # The loops take turns on the GIL: no real speed-up, only noise.
         assert number(speedups["2"]) < 1.8 and number(speedups["4"]) < 1.8
     elif cpus >= 2:
-        assert number(speedups["2"]) > 1.2
+        # Loops in parallel need free CPUs: not checked while others took them.
+        skip_if_busy(out, "event loops in parallel without the GIL")
+        assert number(speedups["2"]) > 1.2, out

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DOCS, ROOT, Output, number, numbers, table, tables
+from helpers import DOCS, ROOT, Output, fastest, number, skip_if_busy, table, tables
 
 SNIPPETS = "snippets/multiprocessing"
 POOL_EXAMPLE = f"{SNIPPETS}/07_same_pool_every_start_method.py"
@@ -258,23 +258,30 @@ def test_argument_size_cost_grows_with_the_size(snippet_output: Output) -> None:
 
 def test_batching_small_tasks_pays(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/13_chunksize.py")
-    # The first column repeats (one row per chunksize): key on the first two.
+    # The first column repeats (one row per chunksize): key on the first two. The
+    # speed-ups are fastest run over fastest run (measure.speedup) of interleaved
+    # runs, so a burst of load from other programs hits every row alike.
     rows = table(out, "chunksize").rows
-    # Fastest runs, as the site's speed-ups use: the least disturbed by other programs.
-    seconds = {f"{how} / {chunks}": min(numbers(cell)) for how, chunks, cell, _ in rows}
-    assert seconds["Pool.map / 1"] > 1.3 * seconds["Pool.map / default"]
+    speedup = {f"{how} / {chunks}": number(cell) for how, chunks, _, cell in rows}
+    assert speedup["sequential loop / –"] == 1
+    # Not on a machine kept busy: a few large chunks then wait for a worker that is
+    # off its CPU, while one task per message spreads over whichever worker runs
+    # (seen at 63 % taken by others: the default chunksize no faster than 1).
+    skip_if_busy(out, "batched tasks beat one task per message")
+    assert speedup["Pool.map / default"] > 1.3 * speedup["Pool.map / 1"], out
     assert (
-        seconds["ProcessPoolExecutor.map / default (1)"]
-        > 1.3 * seconds["ProcessPoolExecutor.map / 100"]
-    )
+        speedup["ProcessPoolExecutor.map / 100"]
+        > 1.3 * speedup["ProcessPoolExecutor.map / default (1)"]
+    ), out
 
 
 def test_shared_memory_avoids_the_copy(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/14_shared_memory.py")
-    rows = {name: number(cells[0]) for name, cells in table(out, "Seconds").by_label().items()}
+    # Fastest runs of interleaved runs: load from other programs hits both rows alike.
+    rows = {name: fastest(cells[0]) for name, cells in table(out, "Seconds").by_label().items()}
     assert (
         rows["pool, quarters sent as arguments"] > 1.5 * rows["pool, workers read the shared block"]
-    )
+    ), out
 
 
 def test_manager_calls_cost_a_round_trip(snippet_output: Output) -> None:
@@ -318,18 +325,14 @@ def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
     sizes = embedded_svg_sizes(out)
     assert len(sizes) == 1 and sizes[0] < 60_000
     # Processes do run in parallel: one worker per CPU beats one worker, compared
-    # on each row's fastest run. Unless other programs took the CPUs meanwhile:
-    # the snippet reports their share, and then there is nothing to compare.
-    others = re.search(r"other programs used (\d+)% of the machine's CPU time", out)
-    if others and int(others[1]) > 25:
-        pytest.skip(f"other programs used {others[1]}% of the CPU time during the run")
+    # on each row's fastest run, in interleaved rounds. Unless other programs took
+    # the CPUs meanwhile (the snippet reports their share): then the skip says so.
+    # Below helpers.BUSY (a fifth), n workers had at least 0.8 n CPUs on average;
+    # 1.3 for 2 CPUs leaves room for the pool's own costs and uneven load.
+    skip_if_busy(out, "one worker per CPU beats one worker")
 
-    def fastest(name: str) -> float:
-        return numbers(rows[name][0])[1]  # the cell is "median (min-max)"
-
-    # 1.2, not more: on the 2-core CI machine a fresh-clone run that reported little
-    # CPU used by other programs measured 1.29.
-    assert fastest("1 worker") > 1.2 * fastest(f"{cpus} workers")
+    one, all_cpus = fastest(rows["1 worker"][0]), fastest(rows[f"{cpus} workers"][0])
+    assert one > 1.3 * all_cpus, out
 
 
 def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
@@ -341,7 +344,10 @@ def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
     assert set(rows) >= {"thread pool", "interpreter pool", "process pool (spawn)"}
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     if gil and usable_cpus(out) >= 2:  # own GILs: parallel where threads are not
-        assert rows["interpreter pool"] > 1.2 * rows["thread pool"]
+        # Interleaved runs, fastest-run speed-ups; parallel work needs free CPUs, so
+        # not checked while other programs took them (the snippet reports it).
+        skip_if_busy(out, "interpreter pool beats thread pool")
+        assert rows["interpreter pool"] > 1.2 * rows["thread pool"], out
 
 
 # --- Where the main module runs (issue 12) -------------------------------------------------
@@ -441,12 +447,13 @@ def test_shared_memory_lifetime_follows_the_tracker(snippet_output: Output) -> N
 def test_solution_chunksize_one_is_the_slowest(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/91_solution_chunksize.py")
     found = table(out, "tiny tasks")
-    seconds = {row[0]: number(row[1]) for row in found.rows}
-    one = seconds.pop("chunksize=1")
-    default = next(name for name in seconds if name.startswith("default"))
+    # Speed-ups over chunksize=1, fastest run over fastest run of interleaved runs.
+    speedup = {row[0]: number(row[2]) for row in found.rows}
+    assert speedup.pop("chunksize=1") == 1
+    default = next(name for name in speedup if name.startswith("default"))
     # A direction with a wide margin: per-task messages dominate with chunksize=1.
-    assert one > 3 * min(seconds.values()), out
-    assert one > 2 * seconds[default], out
+    assert max(speedup.values()) > 3, out
+    assert speedup[default] > 2, out
 
 
 def test_solution_a_partial_pickles_where_a_lambda_does_not(snippet_output: Output) -> None:

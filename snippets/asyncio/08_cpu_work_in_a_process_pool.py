@@ -13,6 +13,11 @@ worker processes (in parallel, one per usable CPU) while the loop keeps serving
 its other tasks; each call returns a future the coroutine can await. A heartbeat
 task measures the loop's lag in each case, next to the time the jobs took.
 
+The three ways are timed with ``measure.compare``, interleaved: each round runs
+every way once, on one event loop (``asyncio.Runner``), so a burst of load from
+other programs hits all three alike rather than whichever ran then. The speed-up
+column is the coroutine's fastest run over each way's fastest (``measure.speedup``).
+
 The start method is chosen explicitly (``forkserver`` where the platform has it,
 otherwise ``spawn``; name another on the command line, for example
 ``python 08_cpu_work_in_a_process_pool.py fork``). The worker function lives at
@@ -20,10 +25,11 @@ module level, so every start method can find it in the worker.
 """
 
 import asyncio
+import contextlib
+import itertools
 import multiprocessing
 import statistics
 import sys
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -49,12 +55,12 @@ def count_primes(limit: int) -> int:
 
 
 # --8<-- [start:ways]
-async def heartbeat(lags: list[float], stop: asyncio.Event) -> None:
+async def heartbeat(woke: list[float]) -> None:
+    """Note the loop's time, then every BEAT seconds again: a longer gap is lag."""
     loop = asyncio.get_running_loop()
-    while not stop.is_set():
-        due = loop.time() + BEAT
+    while True:
+        woke.append(loop.time())
         await asyncio.sleep(BEAT)
-        lags.append(loop.time() - due)
 
 
 def all_jobs() -> list[int]:
@@ -78,61 +84,75 @@ async def in_the_pool(pool: ProcessPoolExecutor) -> list[int]:
 # --8<-- [end:ways]
 
 
-async def one_run(work, pool) -> tuple[float, float, int, list[int]]:
-    lags: list[float] = []
-    stop = asyncio.Event()
-    beat = asyncio.create_task(heartbeat(lags, stop))
-    await asyncio.sleep(3 * BEAT)
-    lags.clear()
-    start = time.perf_counter()
+async def one_run(work, pool) -> tuple[float, int, list[int]]:
+    """Run ``work`` once beside the heartbeat: worst lag (s), heartbeats, counts."""
+    woke: list[float] = []
+    beat = asyncio.create_task(heartbeat(woke))
+    await asyncio.sleep(0)  # the heartbeat notes the start and goes to sleep
     counts = await work(pool)
-    took = time.perf_counter() - start
-    stop.set()
-    await beat
-    return took, max(lags), len(lags), counts
+    woke.append(asyncio.get_running_loop().time())  # the gap still open counts too
+    beat.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await beat
+    gaps = [later - earlier for earlier, later in itertools.pairwise(woke)]
+    return max(0.0, max(gaps) - BEAT), len(woke) - 2, counts
 
 
-async def compare(pool: ProcessPoolExecutor) -> list[list[str]]:
-    rows, answers = [], set()
-    for label, work in [
-        ("in the coroutine", in_the_loop),
-        ("`asyncio.to_thread`, one worker thread", in_a_thread),
-        (f"`run_in_executor`, {WORKERS} processes", in_the_pool),
-    ]:
-        start = time.perf_counter()
-        await one_run(work, pool)  # warm-up; for the pool, this starts the workers
-        if work is in_the_pool:
-            print(
-                f"Starting the pool's workers ({START_METHOD}) and the first run "
-                f"took {time.perf_counter() - start:.2f} s (not in the table).\n"
-            )
-        runs = [await one_run(work, pool) for _ in range(REPEATS)]
-        answers.update(tuple(run[3]) for run in runs)
-        took = measure.Timing(tuple(run[0] for run in runs))
-        lag = measure.Timing(tuple(run[1] * 1000 for run in runs))
-        beats = statistics.median(run[2] for run in runs)
-        rows.append([label, took.cell(3), lag.cell(1), f"{beats:g}"])
-    assert len(answers) == 1, "every run must find the same primes"
-    return rows
+WAYS = {
+    "in the coroutine": in_the_loop,
+    "`asyncio.to_thread`, one worker thread": in_a_thread,
+    f"`run_in_executor`, {WORKERS} processes": in_the_pool,
+}
 
 
 def main() -> None:
     context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-        rows = asyncio.run(compare(pool))
+    runs: dict[str, list[tuple[float, int, list[int]]]] = {label: [] for label in WAYS}
+    with (
+        asyncio.Runner() as runner,
+        ProcessPoolExecutor(WORKERS, mp_context=context) as pool,
+    ):
+
+        def timed(label: str):
+            return lambda: runs[label].append(runner.run(one_run(WAYS[label], pool)))
+
+        pool_label = list(WAYS)[-1]
+        started = measure.measure(timed(pool_label), repeats=1, warmup=0)
+        print(
+            f"Starting the pool's workers ({START_METHOD}) and the first run "
+            f"took {started.cell(2)} s (not in the table).\n"
+        )
+        others = measure.watch_other_programs()
+        timings = measure.compare(
+            {label: timed(label) for label in WAYS}, repeats=REPEATS
+        )
+        taken = others()
+    baseline = timings["in the coroutine"]
+    rows = []
+    for label, timing in timings.items():
+        measured = runs[label][-REPEATS:]  # the warm-up runs came first
+        lag = measure.Timing(tuple(run[0] * 1000 for run in measured))
+        beats = statistics.median(run[1] for run in measured)
+        speedup = f"{measure.speedup(baseline, timing):.2f}"
+        rows.append([label, timing.cell(3), speedup, lag.cell(1), f"{beats:g}"])
+    answers = {tuple(run[2]) for way in runs.values() for run in way}
+    assert len(answers) == 1, "every run must find the same primes"
     print(
         measure.table(
             [
                 f"{JOBS} prime counts run",
                 "They took (s)",
+                "Speed-up",
                 "Worst loop lag (ms)",
                 "Heartbeats meanwhile",
             ],
             rows,
             caption=measure.provenance(
                 repeats=REPEATS,
-                statistic="median (min–max); heartbeats: median count",
+                statistic="median (min–max), runs interleaved; speed-up against the "
+                "coroutine, from the fastest runs; heartbeats: median count",
                 start_method=START_METHOD,
+                others=taken,
             ),
         )
     )

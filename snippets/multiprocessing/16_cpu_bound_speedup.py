@@ -8,7 +8,8 @@ start-up. The runs are interleaved: each round runs the baseline and then every
 pool once, so a machine that gets busier or quieter during the program affects
 all of them alike. The first round is the warm-up. Other programs can still
 take CPU time from the pools, so the program also reports how much of the
-machine's CPU time they used while it ran (Linux only).
+usable CPUs' time they took while it ran (measure.watch_other_programs; Linux
+only).
 
 Amdahl's law says that if a fraction p of the work can run in parallel, n
 workers give a speed-up S(n) = 1 / ((1 - p) + p / n). Rewritten as
@@ -21,9 +22,7 @@ and ideal curves use min(n, CPUs).
 
 import contextlib
 import multiprocessing
-import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -66,34 +65,6 @@ def fit_parallel_fraction(points: list[tuple[int, float]]) -> float | None:
 
 def amdahl(p: float, n: int) -> float:
     return 1 / ((1 - p) + p / n)
-
-
-def busy_cpu_seconds() -> float | None:
-    """CPU time every program on the machine has used so far (Linux /proc/stat)."""
-    try:
-        with open("/proc/stat", encoding="ascii") as stat:
-            fields = [int(value) for value in stat.readline().split()[1:]]
-    except OSError:
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_snapshot() -> tuple[float | None, float, float]:
-    """CPU seconds of the machine and of this program (with its ended children),
-    and the wall clock."""
-    times = os.times()
-    own = times.user + times.system + times.children_user + times.children_system
-    return busy_cpu_seconds(), own, time.perf_counter()
-
-
-def share_used_by_others(before, after) -> float | None:
-    """Fraction of all the machine's CPU time used by other programs in between."""
-    (machine0, own0, wall0), (machine1, own1, wall1) = before, after
-    if machine0 is None or machine1 is None:
-        return None
-    others = (machine1 - machine0) - (own1 - own0)
-    return max(0.0, others) / ((wall1 - wall0) * (os.cpu_count() or 1))
 
 
 def plot(workers, measured, ideal, fitted, cpus: int) -> str:
@@ -142,7 +113,7 @@ def main() -> None:
     def plain_loop() -> None:
         assert [count_primes(start) for start in slices] == expected
 
-    before = cpu_snapshot()
+    others = measure.watch_other_programs()
     with contextlib.ExitStack() as stack:
         pools = {n: stack.enter_context(ctx.Pool(n)) for n in workers}
 
@@ -152,8 +123,7 @@ def main() -> None:
         runs = {"plain loop": plain_loop}
         runs |= {str(n): lambda n=n: on_pool(n) for n in workers}
         compared = measure.compare(runs, repeats=REPEATS)
-    # Leaving the with-block ended and reaped every worker: their CPU time counts.
-    others = share_used_by_others(before, cpu_snapshot())
+    taken = others()  # the share of the CPUs' time other programs took meanwhile
     baseline = compared.pop("plain loop")
     timings = {int(n): timing for n, timing in compared.items()}
     # --8<-- [end:timing]
@@ -196,6 +166,7 @@ def main() -> None:
         statistic="median (min–max) seconds, runs interleaved; "
         "speed-ups from the fastest runs",
         start_method=START_METHOD,
+        others=taken,
     )
     print()
     if p is None:
@@ -221,11 +192,6 @@ def main() -> None:
                 "p ≥ 1: these runs showed no serial part at all (a speed-up at or "
                 "above the ideal, within the noise), so Amdahl's law sets no cap."
             )
-    if others is not None:
-        print(
-            f"While this ran, other programs used {others:.0%} of the machine's CPU "
-            "time (from /proc/stat); what they used, the pools could not."
-        )
     at_cpus = speedups[cpus]
     beyond = max((speedups[n] for n in workers if n > cpus), default=at_cpus)
     print(
