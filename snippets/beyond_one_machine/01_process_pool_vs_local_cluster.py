@@ -16,8 +16,11 @@ process: a worker started with ``spawn`` imports this file again before it does
 anything else. Each process reports what it saw, and the program prints it.
 """
 
+import contextlib
 import importlib
 import multiprocessing
+import os
+import stat
 import sys
 import sysconfig
 from concurrent.futures import ProcessPoolExecutor
@@ -110,12 +113,19 @@ def environment_added_by(roots: set[str]) -> tuple[list[str], int, int]:
     added = sorted(with_roots - kept_without)
 
     def disk(names) -> tuple[int, int]:
-        paths = {
-            Path(file.locate())
-            for name in names
-            for file in installed[name].files or []
-        }
-        sizes = [path.stat().st_size for path in paths if path.is_file()]
+        """Files (as each distribution's RECORD lists them) and their bytes on disk."""
+        paths = set()
+        for name in names:
+            base = str(installed[name].locate_file(""))
+            paths |= {
+                os.path.normpath(os.path.join(base, f))
+                for f in installed[name].files or []
+            }
+        sizes = []
+        for path in paths:
+            with contextlib.suppress(OSError):  # listed, but not there (or not a file)
+                if stat.S_ISREG((found := os.stat(path)).st_mode):
+                    sizes.append(found.st_size)
         return len(sizes), sum(sizes)
 
     return added, *disk(added), *disk(installed)
