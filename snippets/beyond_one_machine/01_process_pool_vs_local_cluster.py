@@ -52,13 +52,12 @@ class LoopbackOnly:
     LOOKUPS = frozenset({"socket.getaddrinfo", "socket.gethostbyname"})
 
     def __init__(self) -> None:
-        self.seen: set[str] = set()  # every host a socket was bound or connected to
+        self.seen: set[str] = set()  # every host bound, connected to or looked up
 
     def __call__(self, event: str, args: tuple) -> None:
         if event in self.CHECKED and isinstance(args[1], tuple):
-            host = args[1][
-                0
-            ]  # (host, port) for IPv4, (host, port, flow, scope) for IPv6
+            # (host, port) for IPv4, (host, port, flow, scope) for IPv6
+            host = args[1][0]
         elif event in self.LOOKUPS and args[0] is not None:
             host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         else:
