@@ -174,6 +174,9 @@ GLOSSARY_ALIASES: dict[str, list[str]] = {
     "daemon-thread": [r"(?i)\bdaemon(?:\s+threads?)?\b"],
     "io-bound": [r"(?i)\bI/O[-\s]bound\b"],
     "cpu-bound": [r"(?i)\bCPU[-\s]bound\b"],
+    # Dask's: "the scheduler" and "worker" elsewhere are the operating system's or a pool's.
+    "dask-scheduler": [r"(?i)\bDask(?:'s)?\s+scheduler\b"],
+    "dask-worker": [r"(?i)\bDask\s+workers?\b"],
 }
 
 

@@ -40,7 +40,9 @@ BOXES = {
         7.8,
         4.4,
     ),
-    "processes": ("processes\n(ProcessPoolExecutor)", 6.4, 2.0),
+    "machine": ("Do one machine's CPUs\nfinish the work in time?", 6.2, 2.0),
+    "processes": ("processes\n(ProcessPoolExecutor)", 4.6, -0.4),
+    "cluster": ("a cluster of machines\n(for example Dask)", 7.8, -0.4),
     "batch": ("batch small tasks into\nchunks, then processes", 9.4, 2.0),
     "mixed": (
         "asyncio or threads for the\nwaits, a process pool\nfor the computing",
@@ -57,8 +59,10 @@ ARROWS = [
     ("waits", "no", "threads-io"),
     ("computes", "yes", "threads-cpu"),
     ("computes", "no", "size"),
-    ("size", "yes", "processes"),
+    ("size", "yes", "machine"),
     ("size", "no", "batch"),
+    ("machine", "yes", "processes"),
+    ("machine", "no", "cluster"),
 ]
 QUESTIONS = {source for source, _, _ in ARROWS}
 
@@ -130,19 +134,21 @@ def as_list(name: str = "start", depth: int = 0) -> list[str]:
 
 
 def main() -> None:
-    fig, ax = plt.subplots(figsize=(11, 6.4))
+    fig, ax = plt.subplots(figsize=(11, 8.0))
     ax.set_xlim(-0.4, 12.2)
-    ax.set_ylim(1.0, 10.0)
+    ax.set_ylim(-1.4, 10.0)
     ax.axis("off")
     draw(ax)
     alt = (
         "Flowchart. First question: what does each task spend its time on? "
         "Waiting for I/O: asyncio for thousands of connections or async "
         "libraries, otherwise threads. Computing: threads if the hot loop is C "
-        "code that releases the GIL or the build is free-threaded; otherwise "
-        "processes if each task is much bigger than sending its data, else batch "
-        "tasks into chunks first. Both: asyncio or threads for the waits plus a "
-        "process pool for the computing."
+        "code that releases the GIL or the build is free-threaded; otherwise, if "
+        "each task is much bigger than sending its data, processes when one "
+        "machine's CPUs finish the work in time and a cluster of machines (for "
+        "example Dask) when they do not; else batch tasks into chunks first. "
+        "Both: asyncio or threads for the waits plus a process pool for the "
+        "computing."
     )
     print(measure.save_svg(fig, "decision-flowchart.svg", alt))
     print()

@@ -1,0 +1,137 @@
+"""The Beyond one machine page's claims, checked against its snippet's real output.
+
+The page says that every socket the example used was on 127.0.0.1, that small tasks
+cost the cluster more per task than the process pool, that a large task's work
+dwarfs that cost, and what Dask adds to the environment and to the setup time. Times
+are checked only as directions with wide margins.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import sysconfig
+import tomllib
+
+from helpers import DOCS, ROOT, Output, number, numbers, table
+
+SNIPPETS = "snippets/beyond_one_machine"
+SNIPPET = f"{SNIPPETS}/01_process_pool_vs_local_cluster.py"
+PAGE = DOCS / "beyond-one-machine.md"
+
+
+def per_task(out: str) -> dict[tuple[str, str], tuple[float, float, int]]:
+    """(size, runner) -> (median seconds, per-task milliseconds, number of tasks)."""
+    found = {}
+    for row in table(out, "Per task (ms)").rows:
+        match = re.fullmatch(r"(\d+) (small|large) tasks of [\d,]+ steps, (\w+)", row[0])
+        assert match, row[0]
+        found[match[2], match[3]] = (number(row[1]), number(row[2]), int(match[1]))
+    return found
+
+
+def test_every_example_is_on_the_page() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    for snippet in sorted((ROOT / SNIPPETS).glob("*.py")):
+        assert f"{SNIPPETS}/{snippet.name}" in page, snippet.name
+
+
+def test_only_127_0_0_1_was_used(snippet_output: Output) -> None:
+    out = snippet_output(SNIPPET)
+    workers = int(re.search(r"^(\d+) workers each", out, re.M)[1])
+    assert re.search(r"scheduler at tcp://127\.0\.0\.1:\d+\.", out)
+    seen = re.search(r"^Hosts bound, connected or looked up, per process: (\{.*\})$", out, re.M)
+    assert seen, out
+    # This process, then one entry per worker, each keyed by its tcp://127.0.0.1 address.
+    assert seen[1].count("['127.0.0.1']") == workers + 1, seen[1]
+    assert len(re.findall(r"'tcp://127\.0\.0\.1:\d+'", seen[1])) == workers
+    assert f"Every address used: 127.0.0.1 (checked in {workers + 1} processes)." in out
+
+
+def test_the_guard_refuses_every_other_address(tmp_path) -> None:
+    """Import the snippet (which installs its audit hook) in a fresh interpreter and try
+    sockets that stay on this machine: 127.0.0.1 passes, anything else is refused."""
+    check = f"""
+import runpy, socket
+runpy.run_path({str(ROOT / SNIPPET)!r}, run_name="not_main")
+socket.socket().bind(("127.0.0.1", 0))
+for call, address in [("bind", ("0.0.0.0", 0)), ("connect", ("127.0.0.2", 9))]:
+    with socket.socket() as sock:
+        try:
+            getattr(sock, call)(address)
+        except PermissionError as error:
+            print("refused:", call, error)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", check],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=True,
+    )
+    assert "refused: bind socket.bind to '0.0.0.0' refused" in done.stdout, done
+    assert "refused: connect socket.connect to '127.0.0.2' refused" in done.stdout, done
+
+
+def test_small_tasks_cost_the_cluster_more_than_the_pool(snippet_output: Output) -> None:
+    out = snippet_output(SNIPPET)
+    runs = per_task(out)
+    runners = ("ProcessPoolExecutor", "LocalCluster")
+    assert set(runs) == {(size, runner) for size in ("small", "large") for runner in runners}
+    for seconds, milliseconds, tasks in runs.values():
+        assert abs(seconds / tasks * 1000 - milliseconds) <= 0.01 * milliseconds + 0.01
+    small_pool, small_cluster = runs["small", "ProcessPoolExecutor"], runs["small", "LocalCluster"]
+    large_pool, large_cluster = runs["large", "ProcessPoolExecutor"], runs["large", "LocalCluster"]
+    # Directions only: a task through the scheduler costs more than one through a pipe,
+    assert small_cluster[1] > small_pool[1]
+    # and that extra cost weighs far less on a large task than on a small one.
+    assert small_cluster[1] / small_pool[1] > large_cluster[1] / large_pool[1]
+    assert small_cluster[1] - small_pool[1] < large_pool[1]
+    # The sentences under the table say the same as the table.
+    for size, (pool, cluster) in {
+        "small": (small_pool, small_cluster),
+        "large": (large_pool, large_cluster),
+    }.items():
+        line = re.search(rf"^{size.capitalize()} tasks: the cluster took .*$", out, re.M)[0]
+        ratio, extra = numbers(line)
+        assert abs(ratio - cluster[1] / pool[1]) <= 0.02 * ratio + 0.01, line
+        assert abs(extra - (cluster[1] - pool[1])) <= 0.02 * abs(extra) + 0.01, line
+
+
+def test_setup_and_what_dask_adds(snippet_output: Output) -> None:
+    out = snippet_output(SNIPPET)
+    assert "Measured on " in out  # the provenance line
+    setup = table(out, "Setup").by_label()
+    assert list(setup) == [
+        "import dask.distributed",
+        "ProcessPoolExecutor: start, and one small task per worker",
+        "LocalCluster: start, and wait for every worker",
+    ]
+    assert all(number(cells[0]) > 0 for cells in setup.values())
+    line = re.search(r"^Installed only for Dask: (\d+) distributions \(([^)]*)\), .*$", out, re.M)
+    assert line, out
+    names = line[2].split(", ")
+    assert int(line[1]) == len(names) and {"dask", "distributed", "msgpack"} <= set(names)
+    # The page: the other compiled packages Dask needs were already in the environment.
+    assert not {"psutil", "pyyaml", "tornado"} & set(names), names
+    files, megabytes, share, all_files, all_megabytes = numbers(line[0].split("), ")[1])
+    assert 0 < files < all_files and 0 < megabytes < all_megabytes and 0 < share < 100
+
+
+def test_the_gil_line_appears_on_free_threaded_builds_only(snippet_output: Output) -> None:
+    out = snippet_output(SNIPPET)
+    line = re.search(r"^Free-threaded build: .* the GIL is (on|off)\.$", out, re.M)
+    assert bool(line) == bool(sysconfig.get_config_var("Py_GIL_DISABLED")), out
+
+
+def test_dask_is_pinned_like_every_dependency() -> None:
+    """The page says both packages are pinned exactly, with their dependencies."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = dict(dep.split("==") for dep in project["project"]["dependencies"])
+    constraints = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    for name in ("dask", "distributed", "msgpack", "cloudpickle", "toolz"):
+        assert any(line.startswith(f"{name}==") for line in constraints), name
+    for name in ("dask", "distributed"):
+        assert f"{name}=={pins[name]}" in constraints, name
