@@ -46,6 +46,7 @@ def main() -> None:
             "so nothing was run."
         )
         return
+    # --8<-- [start:pools]
     # Imported here, not at the top: each worker interpreter runs the top level.
     import multiprocessing
 
@@ -66,12 +67,14 @@ def main() -> None:
             ),
         ),
     ]
+    # --8<-- [end:pools]
 
     def plain_loop() -> None:
         assert [count_primes(start) for start in slices] == expected
 
     baseline = measure.measure(plain_loop, repeats=REPEATS)
     rows = [["plain loop (baseline)", baseline.cell(3), "–", "1.00"]]
+    # --8<-- [start:timed]
     for name, make in pools:
         start = time.perf_counter()
         with make() as pool:
@@ -82,6 +85,7 @@ def main() -> None:
             run()  # the warm-up: it also starts the workers
             first = time.perf_counter() - start
             timing = measure.measure(run, repeats=REPEATS, warmup=0)
+        # --8<-- [end:timed]
         rows.append(
             [
                 name,
