@@ -202,6 +202,7 @@ def save_svg(figure: object, filename: str, alt: str) -> str:
     return f"![{alt}]({filename})"
 
 
+# --8<-- [start:compare]
 def compare(
     funcs: Mapping[str, Callable[[], object]], *, repeats: int = 5, warmup: int = 1
 ) -> dict[str, Timing]:
@@ -221,6 +222,9 @@ def compare(
             func()
             samples[name].append(time.perf_counter() - start)
     return {name: Timing(tuple(times)) for name, times in samples.items()}
+
+
+# --8<-- [end:compare]
 
 
 def report(
@@ -244,6 +248,7 @@ def report(
     print(body)
 
 
+# --8<-- [start:speedup]
 def speedup(baseline: Timing, contender: Timing) -> float:
     """How many times as fast ``contender`` ran as ``baseline``, fastest run to fastest.
 
@@ -251,6 +256,9 @@ def speedup(baseline: Timing, contender: Timing) -> float:
     repeats are the least disturbed ones, and their ratio is the steadiest.
     """
     return baseline.low / contender.low
+
+
+# --8<-- [end:speedup]
 
 
 def main() -> None:

@@ -133,16 +133,20 @@ def shown_snippets(page: Path) -> list[str]:
 
 
 def shown_code_lines(page: Path, root: Path = ROOT) -> int:
-    """Lines of code a page shows in its Code tabs: each fence's named sections
-    (``sections=``), or the whole file (the collapsed whole program is not counted)."""
-    total = 0
-    for fence in snippet_fences(root):
-        if fence.page == rel(page, root) and fence.options.show == "both":
-            source = (root / fence.path).read_text(encoding="utf-8")
-            names = fence.options.sections
-            shown = cut(source, names) if names else without_markers(source)
-            total += len(shown.splitlines())
-    return total
+    """Lines of code a page shows in its Code tabs (``shown_lines`` of each fence)."""
+    return sum(
+        shown_lines(fence, root)
+        for fence in snippet_fences(root)
+        if fence.page == rel(page, root) and fence.options.show == "both"
+    )
+
+
+def shown_lines(fence: SnippetFence, root: Path = ROOT) -> int:
+    """Lines of code a fence's Code tab shows: its named sections (``sections=``), or
+    the whole file (the collapsed whole program is not counted)."""
+    source = (root / fence.path).read_text(encoding="utf-8")
+    names = fence.options.sections
+    return len((cut(source, names) if names else without_markers(source)).splitlines())
 
 
 # --- glossary terms and where a page uses them ------------------------------------------------

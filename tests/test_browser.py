@@ -585,6 +585,10 @@ LINE_HEIGHTS = """() => {
   };
   return [size(table.querySelector(".linenodiv pre")), size(table.querySelector("td.code code"))];
 }"""
+# 1280 px first (the browser's size); then the widths around code.css's steps: the
+# sidebars go below 960 px, Material's 0.85em stops fitting 88 columns below about
+# 800 px, and the font stops shrinking at 10 px, below about 650 px.
+NARROWER = (1280, 1000, 960, 959, 800, 768, 700, 660)
 HIGHLIGHT_COLOURS = """() => {
   const line = document.querySelector("article .hll");
   const code = line.closest("code");
@@ -620,11 +624,14 @@ def test_an_excerpt_its_whole_program_and_highlights_render(
         shown = whole.locator("td.code")
         shown.wait_for(state="visible", timeout=WAIT_MS)
         assert "def main():" in shown.inner_text() and "8<" not in shown.inner_text()
-        # The 88-column line fits at 1280 px: nothing the reader sees scrolls sideways.
-        assert tab.evaluate(SIDEWAYS) == []
-        # Line numbers in the code's own size and line height, or they drift off their lines.
-        numbers, code = tab.evaluate(LINE_HEIGHTS)
-        assert numbers == code, f"line numbers {numbers} beside code {code}"
+        # The 88-column line fits at 1280 px, and on narrower screens down to a tablet's
+        # (stylesheets/code.css): nothing the reader sees scrolls sideways. Line numbers
+        # keep the code's own size and line height, or they drift off their lines.
+        for width in NARROWER:
+            tab.set_viewport_size({"width": width, "height": 900})
+            assert tab.evaluate(SIDEWAYS) == [], f"at {width} px"
+            numbers, code = tab.evaluate(LINE_HEIGHTS)
+            assert numbers == code, f"at {width} px: line numbers {numbers} beside code {code}"
         # The highlighted line stands out from the code around it, in both schemes.
         light_line, light_code = tab.evaluate(HIGHLIGHT_COLOURS)
         tab.locator('form[data-md-component="palette"] label:not([hidden])').first.click()

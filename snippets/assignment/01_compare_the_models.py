@@ -188,6 +188,7 @@ class Row:
         return self.cpu_seconds / max(sum(r.seconds for r in self.results), 1e-9)
 
 
+# --8<-- [start:compare]
 def compare(paths: list[Path], mode: str, **options: Any) -> list[Row]:
     """Run every model once on ``paths``, in order; check that they agree; time each."""
     chosen = models(mode, len(paths), **options)
@@ -211,6 +212,9 @@ def compare(paths: list[Path], mode: str, **options: Any) -> list[Row]:
         Row(model, timings[model.processor.name], results[model.processor.name])
         for model in chosen
     ]
+
+
+# --8<-- [end:compare]
 
 
 def comparison_table(rows: list[Row], files: int) -> str:

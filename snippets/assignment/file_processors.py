@@ -375,6 +375,7 @@ class MultiprocessingFileProcessor(_PoolProcessor):
         if self.processes is not None:
             self.name = f"Multiprocessing, Pool({self.processes})"
 
+    # --8<-- [start:pool]
     def process_files(self, paths: Paths) -> list[FileResult]:
         with self._logged_run(paths) as files:
             if not files:
@@ -393,6 +394,8 @@ class MultiprocessingFileProcessor(_PoolProcessor):
             finally:
                 logs.stop()
             return results
+
+    # --8<-- [end:pool]
 
 
 def _run_coroutine(
@@ -439,6 +442,7 @@ class AsyncioFileProcessor(_PoolProcessor):
                 return _run_coroutine(self._offloaded(files))
             return _run_coroutine(self._in_the_loop(files))
 
+    # --8<-- [start:asyncio]
     async def _in_the_loop(self, files: list[Path]) -> list[FileResult]:
         async def one(path: Path) -> FileResult:
             if self.mode == "io":
@@ -468,6 +472,8 @@ class AsyncioFileProcessor(_PoolProcessor):
         finally:
             logs.stop()  # after the pool's shutdown: its workers have exited
         return list(results)
+
+    # --8<-- [end:asyncio]
 
 
 # The four models by name, for the command line.

@@ -37,6 +37,7 @@ class Stats:
 
 
 async def session(clients: int, stats: Stats) -> None:
+    # --8<-- [start:session]
     async def handle(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
@@ -75,6 +76,7 @@ async def session(clients: int, stats: Stats) -> None:
             while stats.open:  # let the handlers finish closing their side
                 await asyncio.sleep(0.001)
         await server.wait_closed()
+    # --8<-- [end:session]
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ TIMEOUT = 0.5  # seconds the stuck child is given
 DEADLINE = 10  # seconds for anything else that could block
 
 
+# --8<-- [start:pump]
 async def pump(name: str, stream: asyncio.StreamReader, t0: float) -> int:
     lines = 0
     while line := await stream.readline():
@@ -37,9 +38,13 @@ async def pump(name: str, stream: asyncio.StreamReader, t0: float) -> int:
     return lines
 
 
+# --8<-- [end:pump]
+
+
 async def read_both() -> None:
     print("1. a child writing to stdout and stderr, both read concurrently")
     t0 = time.perf_counter()
+    # --8<-- [start:read]
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
@@ -52,6 +57,7 @@ async def read_both() -> None:
             out = group.create_task(pump("stdout", child.stdout, t0))
             err = group.create_task(pump("stderr", child.stderr, t0))
         code = await child.wait()
+    # --8<-- [end:read]
     print(
         f"  lines read: stdout {out.result()}, stderr {err.result()}; exit code {code}"
     )
@@ -60,6 +66,7 @@ async def read_both() -> None:
 async def kill_on_timeout() -> None:
     print(f"\n2. a child that would run for 60 s, given {TIMEOUT} s")
     t0 = time.perf_counter()
+    # --8<-- [start:kill]
     child = await asyncio.create_subprocess_exec(sys.executable, "-c", STUCK)
     try:
         await asyncio.wait_for(child.wait(), timeout=TIMEOUT)
@@ -71,6 +78,7 @@ async def kill_on_timeout() -> None:
             f"  killed; exit code {code}, "
             f"child still running: {child.returncode is None}"
         )
+    # --8<-- [end:kill]
     if sys.platform == "win32":
         print("  (on Windows, kill() is TerminateProcess and the exit code is 1)")
     else:

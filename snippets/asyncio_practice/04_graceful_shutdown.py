@@ -24,6 +24,7 @@ import threading
 DEADLINE = 5  # seconds; the signal arrives long before
 
 
+# --8<-- [start:worker]
 async def worker(name: str, log: list[str]) -> None:
     log.append(f"{name}: started")
     try:
@@ -31,6 +32,9 @@ async def worker(name: str, log: list[str]) -> None:
             await asyncio.sleep(0.05)  # a unit of work
     finally:  # runs on cancellation too: close files, flush, say goodbye
         log.append(f"{name}: cleanup in finally")
+
+
+# --8<-- [end:worker]
 
 
 async def serve_until_interrupted(log: list[str]) -> None:
@@ -50,14 +54,17 @@ def part_one() -> None:
     # sure it is, whatever the parent process did with the signal.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     log: list[str] = []
+    # --8<-- [start:sigint]
     try:
         with asyncio.Runner() as runner:
             runner.run(serve_until_interrupted(log))
     except KeyboardInterrupt:
         log.append("caller: Runner.run raised KeyboardInterrupt after the cleanup")
+    # --8<-- [end:sigint]
     print("\n".join(f"  {line}" for line in log))
 
 
+# --8<-- [start:sigterm]
 async def serve_until_terminated(log: list[str]) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -80,6 +87,9 @@ async def serve_until_terminated(log: list[str]) -> None:
             task.cancel()
     loop.remove_signal_handler(signal.SIGTERM)
     log.append("main: all workers finished; exiting normally")
+
+
+# --8<-- [end:sigterm]
 
 
 WINDOWS = (

@@ -20,6 +20,7 @@ import platform
 DEADLINE = 5  # seconds; everything here takes a fraction of one
 
 
+# --8<-- [start:pages]
 async def pages(log: list[str]):
     """Yields pages as if fetched one by one; holds a 'connection' while it runs."""
     log.append("generator: connection opened")
@@ -29,6 +30,9 @@ async def pages(log: list[str]):
             yield f"page {number}"
     finally:
         log.append("generator: connection closed (finally ran)")
+
+
+# --8<-- [end:pages]
 
 
 async def stop_early() -> None:
@@ -50,6 +54,7 @@ async def stop_early() -> None:
 
     print("  the same consumer inside contextlib.aclosing:")
     log = []
+    # --8<-- [start:aclosing]
     async with contextlib.aclosing(pages(log)) as source:
         async for page in source:
             log.append(f"consumer: got {page}")
@@ -57,6 +62,7 @@ async def stop_early() -> None:
                 break
         log.append("consumer: left the loop, still inside aclosing")
     log.append("consumer: after the async with block")
+    # --8<-- [end:aclosing]
     print("\n".join(f"  {line}" for line in log))
 
 
@@ -71,6 +77,7 @@ async def in_completion_order() -> None:
     tasks = [
         asyncio.create_task(fetch(name, s), name=name) for name, s in delays.items()
     ]
+    # --8<-- [start:completed]
     iterator = asyncio.as_completed(tasks, timeout=DEADLINE)
     if hasattr(iterator, "__aiter__"):
         print(
@@ -90,6 +97,7 @@ async def in_completion_order() -> None:
             result = await next_done
             is_original = any(next_done is t for t in tasks)
             print(f"  for: {result} finished; original task? {is_original}")
+    # --8<-- [end:completed]
 
 
 async def tour() -> None:

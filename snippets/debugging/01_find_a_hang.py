@@ -22,6 +22,7 @@ audit_lock = threading.Lock()
 both_hold_one = threading.Barrier(2)
 
 
+# --8<-- [start:deadlock]
 def take(first: threading.Lock, second: threading.Lock) -> None:
     with first:
         both_hold_one.wait(timeout=5)  # make sure the other thread holds its lock
@@ -37,7 +38,11 @@ def audit() -> None:
     take(audit_lock, ledger_lock)
 
 
+# --8<-- [end:deadlock]
+
+
 def main() -> None:
+    # --8<-- [start:inspect]
     with tempfile.TemporaryFile("w+") as dump:
         faulthandler.dump_traceback_later(0.5, exit=False, file=dump)
         threads = [
@@ -57,6 +62,7 @@ def main() -> None:
                 where = traceback.extract_stack(frame)
                 calls = " -> ".join(f"{f.name}:{f.lineno}" for f in where[-3:])
                 print(f"  {names[ident]:<8} {calls}   {where[-1].line}")
+        # --8<-- [end:inspect]
 
         for thread in threads:
             thread.join(timeout=10)

@@ -24,6 +24,7 @@ TRIALS = 100
 REPEATS = 3
 
 
+# --8<-- [start:trial]
 def plus_one(value: int) -> int:
     return value + 1
 
@@ -47,7 +48,11 @@ def one_trial() -> bool:
     return counter != 2 * ADDS
 
 
+# --8<-- [end:trial]
+
+
 def main() -> None:
+    # --8<-- [start:interval]
     default = sys.getswitchinterval()
     settings = {f"default ({default * 1000:g} ms)": default, "1 µs": 1e-6}
     lost: dict[str, list[int]] = {name: [] for name in settings}
@@ -58,6 +63,8 @@ def main() -> None:
             lost[name].append(sum(one_trial() for _ in range(TRIALS)))
         finally:
             sys.setswitchinterval(default)
+
+    # --8<-- [end:interval]
 
     timings = measure.compare(
         {name: (lambda name=name: run(name)) for name in settings},

@@ -50,6 +50,7 @@ CHILD = textwrap.dedent(
     """
 )
 
+# --8<-- [start:stacks]
 PRINT_STACKS = textwrap.dedent(
     """
     import sys, traceback
@@ -59,6 +60,7 @@ PRINT_STACKS = textwrap.dedent(
     sys.stdout.flush()
     """
 )
+# --8<-- [end:stacks]
 
 
 def start_child(*args: str) -> subprocess.Popen:
@@ -112,6 +114,7 @@ def main() -> None:
             child.wait(timeout=10)
         return
 
+    # --8<-- [start:inspect]
     child = start_child()
     try:
         wait_ready(child)
@@ -138,6 +141,7 @@ def main() -> None:
         if child.poll() is None:
             child.kill()
         child.wait(timeout=10)
+    # --8<-- [end:inspect]
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ def fill_cache(lock) -> int:
     cache: dict[str, object] = {}
     builds = []
 
+    # --8<-- [start:cache]
     def build() -> object:
         builds.append(1)  # list.append is one safe operation
         time.sleep(0.01)  # fetching the value: another thread runs meanwhile
@@ -57,6 +58,8 @@ def fill_cache(lock) -> int:
             with lock:
                 if "config" not in cache:
                     cache["config"] = build()
+
+    # --8<-- [end:cache]
 
     run_threads(get)
     return len(builds)
@@ -91,6 +94,7 @@ def dict_iteration() -> None:
             stop = threading.Event()
             thread = threading.Thread(target=add_keys, args=(shared, stop))
             thread.start()
+            # --8<-- [start:iterate]
             try:
                 for _key in shared.copy() if snapshot else shared:
                     time.sleep(0)  # work on each key lets the writer in
@@ -99,6 +103,7 @@ def dict_iteration() -> None:
             finally:
                 stop.set()
                 thread.join(TIMEOUT)
+            # --8<-- [end:iterate]
             if not outcome.startswith("no error"):
                 break
         print(f"   {label}: {outcome}")
@@ -161,6 +166,7 @@ def shared_generator() -> None:
             time.sleep(0.0005)  # reading the next record
             yield number
 
+    # --8<-- [start:locked]
     class Locked:
         """An iterator that lets one thread at a time advance the one it wraps."""
 
@@ -174,6 +180,8 @@ def shared_generator() -> None:
         def __next__(self):
             with self.lock:
                 return next(self.iterator)
+
+    # --8<-- [end:locked]
 
     for label, wrap in [("shared generator", iter), ("wrapped in a lock", Locked)]:
         got, errors = drain_in_threads(wrap(numbers()))

@@ -25,6 +25,7 @@ REPEATS = 5
 TIMEOUT = 60  # seconds for one join
 
 
+# --8<-- [start:run]
 def run(threads: int, shared: bool) -> None:
     one_list: list[int] = []
     lists = [one_list if shared else [] for _ in range(threads)]
@@ -46,7 +47,11 @@ def run(threads: int, shared: bool) -> None:
     assert total == threads * APPENDS  # list.append loses nothing, GIL or not
 
 
+# --8<-- [end:run]
+
+
 def main() -> None:
+    # --8<-- [start:compare]
     timings = measure.compare(
         {
             (threads, shared): (lambda t=threads, s=shared: run(t, s))
@@ -55,6 +60,7 @@ def main() -> None:
         },
         repeats=REPEATS,
     )
+    # --8<-- [end:compare]
     base = timings[(1, False)]
     rows = []
     for threads in THREAD_COUNTS:

@@ -27,6 +27,7 @@ REPEATS = 5
 TIMEOUT = 60  # seconds for one join
 
 
+# --8<-- [start:loops]
 async def handle(request: int) -> int:
     await asyncio.sleep(0)  # the request arrives (stands in for a socket read)
     checksum = request
@@ -56,6 +57,9 @@ def run_loops(loops: int) -> None:
         thread.join(TIMEOUT)
         assert not thread.is_alive(), "an event loop did not finish in time"
     assert sum(len(r) for r in results) == REQUESTS
+
+
+# --8<-- [end:loops]
 
 
 def main() -> None:

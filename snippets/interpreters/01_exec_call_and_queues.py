@@ -25,6 +25,7 @@ TIMEOUT = 10  # seconds; the queues' timeouts take whole seconds
 # An interpreter that is to receive a queue needs the queue type loaded first.
 RECEIVE_QUEUES = "from concurrent import interpreters"
 
+# --8<-- [start:job]
 WORKER = """
 while True:
     n = tasks.get(timeout=10)
@@ -32,6 +33,7 @@ while True:
         break
     results.put((n, sum(i * i for i in range(n))))
 """
+# --8<-- [end:job]
 
 
 def run_and_call(interpreters) -> None:
@@ -56,6 +58,7 @@ def run_and_call(interpreters) -> None:
         interp.close()
 
 
+# --8<-- [start:worker]
 def worker_in_a_thread(interpreters) -> None:
     print("3. a worker interpreter in its own thread, fed through queues")
     tasks, results = interpreters.create_queue(), interpreters.create_queue()
@@ -75,6 +78,9 @@ def worker_in_a_thread(interpreters) -> None:
         print(f"   worker thread finished: {not thread.is_alive()}")
     finally:
         interp.close()
+
+
+# --8<-- [end:worker]
 
 
 def shared_or_copied(interpreters) -> None:

@@ -49,6 +49,7 @@ def wait_for(event) -> None:
     event.wait(TIMEOUT)
 
 
+# --8<-- [start:start]
 def start_costs(interpreters, spawn) -> dict[str, measure.Timing]:
     def interpreter() -> None:
         interpreters.create().close()
@@ -70,7 +71,11 @@ def start_costs(interpreters, spawn) -> dict[str, measure.Timing]:
     )
 
 
+# --8<-- [end:start]
+
+
 def memory_each(interpreters, spawn) -> dict[str, float | None]:
+    # --8<-- [start:memory]
     before = rss()
     if before is None:
         return {"interpreter": None, "thread": None, "process (spawn)": None}
@@ -78,6 +83,7 @@ def memory_each(interpreters, spawn) -> dict[str, float | None]:
     per_interpreter = (rss() - before) / KEPT
     for interp in kept:
         interp.close()
+    # --8<-- [end:memory]
 
     release = threading.Event()
     threads = [threading.Thread(target=wait_for, args=(release,)) for _ in range(KEPT)]

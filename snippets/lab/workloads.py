@@ -60,6 +60,7 @@ def describe() -> str:
 # --- the work -------------------------------------------------------------------------
 
 
+# --8<-- [start:work]
 def wait(seconds: float) -> float:
     """I/O-bound stand-in: sleeping releases the GIL, like waiting on a socket."""
     time.sleep(seconds)
@@ -79,9 +80,13 @@ def crunch(steps: int) -> int:
     return total
 
 
+# --8<-- [end:work]
+
+
 # --- ways to run a list of jobs -------------------------------------------------------
 
 
+# --8<-- [start:ways]
 def sequential(func: Callable, jobs: Sequence) -> list:
     return [func(job) for job in jobs]
 
@@ -102,6 +107,9 @@ async def waits_with_asyncio(jobs: Sequence[float]) -> list[float]:
     async with asyncio.TaskGroup() as group:
         tasks = [group.create_task(wait_async(seconds)) for seconds in jobs]
     return [task.result() for task in tasks]
+
+
+# --8<-- [end:ways]
 
 
 @contextlib.contextmanager

@@ -16,12 +16,16 @@ from logging.handlers import QueueHandler, QueueListener
 from pathlib import Path
 
 
+# --8<-- [start:worker]
 def send_logs_to(queue) -> None:
     """Pool initializer: this worker's records go to the queue, nowhere else."""
     root = logging.getLogger()
     root.handlers.clear()  # with fork, the parent's handlers were copied in
     root.addHandler(QueueHandler(queue))
     root.setLevel(logging.INFO)
+
+
+# --8<-- [end:worker]
 
 
 def job(n: int) -> int:
@@ -38,6 +42,7 @@ def main() -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / "jobs.log"
 
+    # --8<-- [start:listener]
     ctx = multiprocessing.get_context()  # any start method works
     queue = ctx.Queue()
     file_handler = logging.FileHandler(log_file, mode="w", encoding="utf-8")
@@ -62,6 +67,7 @@ def main() -> None:
         finally:
             listener.stop()  # writes whatever is still queued, then stops
             file_handler.close()
+    # --8<-- [end:listener]
 
     print(f"--- {log_file} ---")
     print(log_file.read_text(encoding="utf-8"), end="")

@@ -24,10 +24,14 @@ def nothing() -> None:
     pass
 
 
+# --8<-- [start:start]
 def start_and_join(make) -> None:
     worker = make(target=nothing)
     worker.start()
     worker.join()
+
+
+# --8<-- [end:start]
 
 
 def timed_once(func) -> float:
@@ -37,6 +41,7 @@ def timed_once(func) -> float:
 
 
 def main() -> None:
+    # --8<-- [start:timed]
     candidates = [
         (f"{method} process", multiprocessing.get_context(method).Process)
         for method in multiprocessing.get_all_start_methods()
@@ -48,6 +53,7 @@ def main() -> None:
         timing = measure.measure(
             lambda make=make: start_and_join(make), repeats=REPEATS, warmup=0
         )
+        # --8<-- [end:timed]
         rows.append(
             [
                 name,

@@ -19,6 +19,7 @@ def child() -> None:
     pass
 
 
+# --8<-- [start:start]
 def start_child(method: str, *, show_all: bool) -> list[warnings.WarningMessage]:
     with warnings.catch_warnings(record=True) as caught:
         if show_all:
@@ -27,6 +28,9 @@ def start_child(method: str, *, show_all: bool) -> list[warnings.WarningMessage]
         process.start()
         process.join()
     return caught
+
+
+# --8<-- [end:start]
 
 
 def report(label: str, caught: list[warnings.WarningMessage]) -> None:
@@ -40,6 +44,7 @@ def main() -> None:
     if "fork" not in multiprocessing.get_all_start_methods():
         print("This platform has no fork start method; nothing to show.")
         return
+    # --8<-- [start:threads]
     stop = threading.Event()
     helper = threading.Thread(target=stop.wait, name="helper")
     helper.start()  # from here on the process has two threads
@@ -53,6 +58,7 @@ def main() -> None:
     finally:
         stop.set()
         helper.join()
+    # --8<-- [end:threads]
     emitted = any(issubclass(w.category, DeprecationWarning) for w in forked)
     print(
         f"\nIn short: Python {platform.python_version()} "

@@ -29,11 +29,15 @@ def memory_kib() -> dict[str, int]:
     return {"rss": fields["Rss"], "private": private}
 
 
+# --8<-- [start:child]
 def child(results) -> None:
     start = memory_kib()
     total = sum(NUMBERS)  # reads every object: writes every reference count
     after = memory_kib()
     results.put((len(NUMBERS), total, start, after))
+
+
+# --8<-- [end:child]
 
 
 def mib(kib: int) -> str:
@@ -44,6 +48,7 @@ def main() -> None:
     if not ROLLUP.exists():
         print(f"{ROLLUP} is Linux-only (kernel 4.14+); nothing to measure here.")
         return
+    # --8<-- [start:methods]
     before = memory_kib()
     NUMBERS.extend(range(10**6, 2 * 10**6))
     built = memory_kib()
@@ -59,6 +64,7 @@ def main() -> None:
         process.start()
         count, _total, start, after = results.get()
         process.join()
+        # --8<-- [end:methods]
         rows.append(
             [
                 method,

@@ -21,8 +21,12 @@ SIZES = [10**3, 10**4, 10**5, 10**6, 10**7, 10**8]  # bytes: 1 KB ... 100 MB
 REPEATS = 3
 
 
+# --8<-- [start:worker]
 def size_of(data: bytes) -> int:
     return len(data)
+
+
+# --8<-- [end:worker]
 
 
 def ms(timing: measure.Timing) -> str:
@@ -61,6 +65,7 @@ def plot(sizes: list[int], through_pool: list, pickled: list) -> str:
 
 
 def main() -> None:
+    # --8<-- [start:timed]
     ctx = multiprocessing.get_context(START_METHOD)
     rows, through_pool, pickled = [], [], []
     with ctx.Pool(1) as pool:
@@ -76,6 +81,7 @@ def main() -> None:
                 repeats=REPEATS,
             )
             direct, copy, sent = timings.values()
+            # --8<-- [end:timed]
             through_pool.append(sent)
             pickled.append(copy)
             rows.append(

@@ -23,8 +23,12 @@ TASKS = 2000
 REPEATS = 5
 
 
+# --8<-- [start:task]
 def small_task(n: int) -> int:
     return sum(i * i for i in range(n % 7, n % 7 + 700))  # some tens of µs
+
+
+# --8<-- [end:task]
 
 
 def main() -> None:
@@ -36,6 +40,7 @@ def main() -> None:
     def check(results) -> None:
         assert sorted(results) == sorted(expected)
 
+    # --8<-- [start:runs]
     runs = [("sequential loop", "–", lambda: check([small_task(n) for n in items]))]
     with ctx.Pool(workers) as pool, ProcessPoolExecutor(workers, mp_context=ctx) as ex:
         for chunksize in (1, 10):
@@ -70,6 +75,7 @@ def main() -> None:
             repeats=REPEATS,
         )
         taken = others()
+    # --8<-- [end:runs]
     baseline = timings["sequential loop, –"]
     rows = [
         [name, chunksize, timing.cell(3), f"{measure.speedup(baseline, timing):.2f}"]

@@ -24,6 +24,7 @@ PARTS = 4
 REPEATS = 3
 
 
+# --8<-- [start:workers]
 def crc_of_bytes(chunk: bytes) -> int:
     return zlib.crc32(chunk)
 
@@ -41,19 +42,25 @@ def crc_of_shared(task: tuple[str, int, int]) -> int:
         block.close()  # this process stops using it; the owner unlinks it
 
 
+# --8<-- [end:workers]
+
+
 def main() -> None:
     data = bytes(range(256)) * (SIZE // 256)
     bounds = [(i * SIZE // PARTS, (i + 1) * SIZE // PARTS) for i in range(PARTS)]
     expected = [zlib.crc32(data[start:stop]) for start, stop in bounds]
     ctx = multiprocessing.get_context(START_METHOD)
+    # --8<-- [start:create]
     block = shared_memory.SharedMemory(create=True, size=SIZE)
     try:
+        # --8<-- [end:create]
         with ctx.Pool(min(PARTS, measure.usable_cpus())) as pool:
             pool.map(abs, range(PARTS))  # workers started before timing
 
             def in_this_process() -> None:
                 assert [zlib.crc32(data[a:b]) for a, b in bounds] == expected
 
+            # --8<-- [start:tasks]
             def copied() -> None:
                 chunks = [data[start:stop] for start, stop in bounds]
                 assert pool.map(crc_of_bytes, chunks) == expected
@@ -65,6 +72,8 @@ def main() -> None:
                 tasks = [(block.name, start, stop) for start, stop in bounds]
                 assert pool.map(crc_of_shared, tasks) == expected
 
+            # --8<-- [end:tasks]
+
             runs = {
                 "one process, no pool (baseline)": in_this_process,
                 "pool, quarters sent as arguments": copied,
@@ -73,9 +82,11 @@ def main() -> None:
             }
             timings = measure.compare(runs, repeats=REPEATS)
             rows = [[name, timing.cell(3)] for name, timing in timings.items()]
+    # --8<-- [start:release]
     finally:
         block.close()
         block.unlink()  # the owner frees it (else the tracker would, with a warning)
+    # --8<-- [end:release]
     measure.report(
         measure.table(
             ["What", "Seconds"],

@@ -20,11 +20,15 @@ OPS = 1000  # operations per timed run
 REPEATS = 5
 
 
+# --8<-- [start:update]
 def update_both(counter, shared_list, times: int) -> None:
     for n in range(times):
         with counter.get_lock():  # += on a Value is a read and a write
             counter.value += 1
         shared_list.append(n)
+
+
+# --8<-- [end:update]
 
 
 def append_each(target) -> None:
@@ -43,6 +47,7 @@ def per_op(timing: measure.Timing, ops: int = OPS) -> str:
 
 def main() -> None:
     ctx = multiprocessing.get_context(START_METHOD)
+    # --8<-- [start:objects]
     with ctx.Manager() as manager:
         plain_list, plain_dict = [], {}
         counter = ctx.Value("q", 0)
@@ -64,9 +69,11 @@ def main() -> None:
             ),
         }
         timings = measure.compare(runs, repeats=REPEATS)
+        # --8<-- [end:objects]
         rows = [[name, per_op(timing)] for name, timing in timings.items()]
 
         # Two processes at once: each shared object must see every update.
+        # --8<-- [start:processes]
         counter.value, times = 0, 200
         shared_list = manager.list()
         workers = [
@@ -78,6 +85,7 @@ def main() -> None:
         for worker in workers:
             worker.join()
         value_total, list_total = counter.value, len(shared_list)
+        # --8<-- [end:processes]
 
     measure.report(
         measure.table(

@@ -47,6 +47,7 @@ def main() -> None:
             "so nothing was run."
         )
         return
+    # --8<-- [start:pools]
     # Imported here, not at the top: each worker interpreter runs the top level.
     import multiprocessing
 
@@ -67,11 +68,13 @@ def main() -> None:
             ),
         ),
     ]
+    # --8<-- [end:pools]
 
     def plain_loop() -> None:
         assert [count_primes(start) for start in slices] == expected
 
     runs, firsts = {"plain loop (baseline)": plain_loop}, {}
+    # --8<-- [start:timed]
     with contextlib.ExitStack() as stack:
         for name, make in pools:
 
@@ -88,6 +91,7 @@ def main() -> None:
         others = measure.watch_other_programs()  # parallel pools need free CPUs
         timings = measure.compare(runs, repeats=REPEATS)
         taken = others()
+    # --8<-- [end:timed]
     baseline = timings["plain loop (baseline)"]
     rows = [
         [
