@@ -363,11 +363,17 @@ def check_theme_toggle(tab: Page, visit: Visit) -> None:
         visit.problems["theme"].append(f"color scheme stayed {before['scheme']!r}")
 
 
+# The first screen of each page by default; BROWSER_SCREENSHOTS=full shoots whole
+# pages, which costs a minute or more of the suite on a 2-core machine (long pages
+# make huge images to encode), so only a reviewer who wants them pays for them.
+FULL_PAGE = os.environ.get("BROWSER_SCREENSHOTS", "").strip().lower() == "full"
+
+
 def screenshot(tab: Page, visit: Visit, name: str) -> None:
     # From the top: a click further down scrolled the page, and a full-page shot of a
     # scrolled page paints the sticky header in the middle of it.
     tab.evaluate(SCROLL_TO_TOP)
-    tab.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, animations="disabled")
+    tab.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=FULL_PAGE, animations="disabled")
     visit.found["screenshots"] += 1
 
 
