@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import GOOD, as_command, build_site, throwaway_site, write
-from snippet_runner import cache, serve
+from helpers import GOOD, ROOT, as_command, build_site, throwaway_site, write
+from snippet_runner import across, cache, serve
 from snippet_runner.build import Served
 from snippet_runner.process import Run
 
@@ -129,6 +129,46 @@ def test_serve_shows_placeholders_at_once_then_outputs_and_failures(tmp_path: Pa
     assert json.loads((site / cache.COSTS).read_text())["snippets/demo/02_slow.py"] >= 2
 
 
+def test_the_comparison_page_never_runs_an_example_in_serve(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The snippet-cells fence reuses its page's run; in serve, where a placeholder
+    stood for that run, it shows a placeholder too and queues the example."""
+    site = throwaway_site(tmp_path / "src", GOOD)
+    as_command(monkeypatch, ["mkdocs", "serve"], {"MKDOCS_CONFIG_DIR": str(site)})
+    queued: list[serve.Job] = []
+    monkeypatch.setattr(serve.worker, "request", queued.append)
+    shown = across.primary_run("snippets/demo/01_demo.py")
+    assert isinstance(shown, str) and serve.PENDING in shown
+    assert [job.relative for job in queued] == ["snippets/demo/01_demo.py"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "execute", "cached"),
+    [
+        (["mkdocs", "serve"], {}, False, True),  # a plain `mkdocs serve`, without dev.py
+        (["mkdocs", "serve"], {"SNIPPET_CACHE": "0"}, True, True),  # serve runs them all
+        (["mkdocs", "serve"], {"CI": "true"}, True, True),
+        (["mkdocs", "build"], {}, True, False),
+        (["mkdocs", "build"], {"NOTEBOOK_CACHE": "true"}, True, True),  # the bench's rebuilds
+    ],
+)
+def test_serve_defers_notebooks_whoever_starts_it(
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    env: dict[str, str],
+    execute: bool,
+    cached: bool,
+) -> None:
+    from mkdocs.config import load_config
+
+    monkeypatch.delenv("NOTEBOOK_EXECUTE", raising=False)
+    monkeypatch.delenv("NOTEBOOK_CACHE", raising=False)
+    as_command(monkeypatch, argv, env)
+    plugin = load_config(str(ROOT / "mkdocs.yml")).plugins["mkdocs-jupyter"]
+    assert (plugin.config["execute"], plugin.config["cache"]) == (execute, cached)
+
+
 def test_a_build_that_is_not_serve_refuses_unexecuted_notebooks(tmp_path: Path) -> None:
     site = throwaway_site(tmp_path / "src", GOOD)
     result = build_site(tmp_path / "out", env={"NOTEBOOK_EXECUTE": "false"}, cwd=site)
@@ -165,7 +205,7 @@ def test_serve_executes_notebooks_in_the_background_and_tracks_their_modules(
     config = site / "mkdocs.yml"
     watch = "\nwatch:\n  - .cache/serve\n  - snippets\nnav:\n  - index.md\n  - nb.ipynb\n"
     config.write_text(config.read_text() + watch)
-    env = {"NOTEBOOK_EXECUTE": "false", "NOTEBOOK_CACHE": "true"}
+    env = {"NOTEBOOK_EXECUTE": "", "NOTEBOOK_CACHE": ""}  # a plain `mkdocs serve`: unset
     log = tmp_path / "serve.log"
     server = serving(site, log, env)
     try:
