@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import GOOD, ROOT, as_command, build_site, throwaway_site, write
-from snippet_runner import across, cache, serve
+from snippet_runner import across, cache, fence, serve
 from snippet_runner.build import Served
 from snippet_runner.process import Run
 
@@ -144,29 +144,50 @@ def test_the_comparison_page_never_runs_an_example_in_serve(
 
 
 @pytest.mark.parametrize(
-    ("argv", "env", "execute", "cached"),
+    ("argv", "env", "expected"),
     [
-        (["mkdocs", "serve"], {}, False, True),  # a plain `mkdocs serve`, without dev.py
-        (["mkdocs", "serve"], {"SNIPPET_CACHE": "0"}, True, True),  # serve runs them all
-        (["mkdocs", "serve"], {"CI": "true"}, True, True),
-        (["mkdocs", "build"], {}, True, False),
-        (["mkdocs", "build"], {"NOTEBOOK_CACHE": "true"}, True, True),  # the bench's rebuilds
+        # (notebooks executed, their outputs cached, the search index built)
+        (["mkdocs", "serve"], {}, (False, True, False)),  # a plain `mkdocs serve`
+        (["mkdocs", "serve"], {"SERVE_SEARCH": "true"}, (False, True, True)),
+        (["mkdocs", "serve"], {"SNIPPET_CACHE": "0"}, (True, True, True)),  # it runs them all
+        (["mkdocs", "serve"], {"CI": "true"}, (True, True, True)),
+        (["mkdocs", "build"], {}, (True, False, True)),
+        (["mkdocs", "build"], {"SERVE_SEARCH": "false"}, (True, False, True)),  # serve only
+        (["mkdocs", "build"], {"NOTEBOOK_CACHE": "true"}, (True, True, True)),  # the bench
     ],
 )
-def test_serve_defers_notebooks_whoever_starts_it(
-    monkeypatch: pytest.MonkeyPatch,
-    argv: list[str],
-    env: dict[str, str],
-    execute: bool,
-    cached: bool,
+def test_serve_defers_notebooks_and_search_whoever_starts_it(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], env: dict[str, str], expected: tuple
 ) -> None:
     from mkdocs.config import load_config
 
-    monkeypatch.delenv("NOTEBOOK_EXECUTE", raising=False)
-    monkeypatch.delenv("NOTEBOOK_CACHE", raising=False)
+    for name in ("NOTEBOOK_EXECUTE", "NOTEBOOK_CACHE", "SERVE_SEARCH"):
+        monkeypatch.delenv(name, raising=False)
     as_command(monkeypatch, argv, env)
-    plugin = load_config(str(ROOT / "mkdocs.yml")).plugins["mkdocs-jupyter"]
-    assert (plugin.config["execute"], plugin.config["cache"]) == (execute, cached)
+    plugins = load_config(str(ROOT / "mkdocs.yml")).plugins
+    notebook = plugins["mkdocs-jupyter"].config
+    search = plugins["material/search"].config.enabled
+    assert (notebook["execute"], notebook["cache"], search) == expected
+
+
+def test_serve_reuses_a_fences_rendering_and_never_repeats_an_id_on_a_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Serve keeps each fence's HTML across rebuilds (fence.py); the same fence twice on
+    one page gets two renderings, as markdown-exec numbers each one's ids."""
+    import markdown
+
+    as_command(monkeypatch, ["mkdocs", "serve"], {})
+    extensions = ["pymdownx.superfences", "pymdownx.tabbed"]
+    shown = '=== "Code"\n\n    ```python\n    print(1)\n    ```\n\n=== "Output"\n\n    1\n'
+    page, rebuilt = (
+        markdown.Markdown(extensions=extensions),
+        markdown.Markdown(extensions=extensions),
+    )
+    first, second = fence._render(shown, page, memo=True), fence._render(shown, page, memo=True)
+    assert "exec-" in first and first != second  # each rendering numbers its own ids
+    assert [fence._render(shown, rebuilt, memo=True) for _ in "ab"] == [first, second]
+    assert fence._render(shown, rebuilt, memo=False) not in (first, second)  # static builds
 
 
 def test_a_build_that_is_not_serve_refuses_unexecuted_notebooks(tmp_path: Path) -> None:

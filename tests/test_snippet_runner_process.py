@@ -20,7 +20,7 @@ import pytest
 from helpers import throwaway_site
 from snippet_runner.process import relative_tracebacks, run_snippet
 
-STARTS_A_CHILD_AND_WAITS = '''"""Starts a child that outlives it unless killed, says so in a file, then waits."""
+STARTS_A_CHILD_AND_WAITS = '''"""Starts a child that outlives it unless killed, then waits."""
 import os, subprocess, sys, time
 from pathlib import Path
 

@@ -95,6 +95,15 @@ def notebook_cache() -> bool:
     return _switch("NOTEBOOK_CACHE", sys.argv[1:2] == ["serve"])
 
 
+def search_enabled() -> bool:
+    """Material's search plugin's ``enabled``: in serve mode off unless SERVE_SEARCH=true.
+
+    Indexing reads every page's HTML, every highlighted token of every example: half of
+    a serve rebuild once the examples' renderings are reused (fence.py). Serve then
+    shows no search box; every other build, the published site's included, has it."""
+    return not serve_mode() or _switch("SERVE_SEARCH", False)
+
+
 def notebooks_deferred() -> bool:
     """Whether builds leave notebooks unexecuted: the worker executes them, and the
     theme marks the pages."""
@@ -421,9 +430,9 @@ class _BuildEvents(logging.Filter):
         message = record.getMessage()
         if message.startswith("Building documentation..."):
             worker.build_started()
-        elif message.startswith("Documentation built in"):
-            worker.build_ended()
-        elif message.endswith("] Reloading browsers"):  # after a time stamp
+        elif message.startswith("Documentation built in") or message.endswith(
+            "] Reloading browsers"  # after a time stamp
+        ):
             worker.build_ended()
         elif "An error happened during the rebuild" in message:  # after a time stamp
             worker.build_ended(ok=False)
