@@ -147,8 +147,9 @@ def formatter(
 # (markdown-exec numbers each rendering's ids). Static builds render every fence
 # afresh, so what they publish does not depend on what came before.
 _rendered: dict[tuple[str, str, int], str] = {}
+# Per page (its Markdown instance): how many times each Markdown was rendered on it.
 _used: weakref.WeakKeyDictionary[Any, collections.Counter[tuple[str, str]]]
-_used = weakref.WeakKeyDictionary()  # per page (its Markdown instance): how often each
+_used = weakref.WeakKeyDictionary()
 _MEMO_SIZE = 2000  # renderings kept; serve forgets them all when it would keep more
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)|<h[1-6]\b", re.M | re.I)
 
