@@ -92,13 +92,6 @@ def main(argv: list[str]) -> int:
     # Material prints a banner about Zensical, its successor, on every build; this site
     # needs no MkDocs hooks, so Zensical can read the same mkdocs.yml.
     env = build_identity() | dict(os.environ) | {"NO_MKDOCS_2_WARNING": "1"}
-    if argv[0] == "serve":  # the edit loop reuses executed notebooks (mkdocs.yml)
-        env.setdefault("NOTEBOOK_CACHE", "true")
-        # No build waits for a notebook: serve's background worker executes them, if
-        # serve runs in the background at all (the snippet cache on, not under CI).
-        ci = env.get("CI", "").lower() not in ("", "0", "false")
-        if env.get("SNIPPET_CACHE") != "0" and not ci:
-            env.setdefault("NOTEBOOK_EXECUTE", "false")
     command = [str(python), *commands[argv[0]]]
     if argv[0] == "lint":
         command, env = lint_command(python, env)

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import GOOD, as_command, build_site, throwaway_site, write
-from snippet_runner import cache, serve
+from helpers import GOOD, ROOT, as_command, build_site, throwaway_site, write
+from snippet_runner import across, cache, fence, serve
 from snippet_runner.build import Served
 from snippet_runner.process import Run
 
@@ -129,6 +129,67 @@ def test_serve_shows_placeholders_at_once_then_outputs_and_failures(tmp_path: Pa
     assert json.loads((site / cache.COSTS).read_text())["snippets/demo/02_slow.py"] >= 2
 
 
+def test_the_comparison_page_never_runs_an_example_in_serve(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The snippet-cells fence reuses its page's run; in serve, where a placeholder
+    stood for that run, it shows a placeholder too and queues the example."""
+    site = throwaway_site(tmp_path / "src", GOOD)
+    as_command(monkeypatch, ["mkdocs", "serve"], {"MKDOCS_CONFIG_DIR": str(site)})
+    queued: list[serve.Job] = []
+    monkeypatch.setattr(serve.worker, "request", queued.append)
+    shown = across.primary_run("snippets/demo/01_demo.py")
+    assert isinstance(shown, str) and serve.PENDING in shown
+    assert [job.relative for job in queued] == ["snippets/demo/01_demo.py"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        # (notebooks executed, their outputs cached, the search index built)
+        (["mkdocs", "serve"], {}, (False, True, False)),  # a plain `mkdocs serve`
+        (["mkdocs", "serve"], {"SERVE_SEARCH": "true"}, (False, True, True)),
+        (["mkdocs", "serve"], {"SNIPPET_CACHE": "0"}, (True, True, True)),  # it runs them all
+        (["mkdocs", "serve"], {"CI": "true"}, (True, True, True)),
+        (["mkdocs", "build"], {}, (True, False, True)),
+        (["mkdocs", "build"], {"SERVE_SEARCH": "false"}, (True, False, True)),  # serve only
+        (["mkdocs", "build"], {"NOTEBOOK_CACHE": "true"}, (True, True, True)),  # the bench
+    ],
+)
+def test_serve_defers_notebooks_and_search_whoever_starts_it(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], env: dict[str, str], expected: tuple
+) -> None:
+    from mkdocs.config import load_config
+
+    for name in ("NOTEBOOK_EXECUTE", "NOTEBOOK_CACHE", "SERVE_SEARCH"):
+        monkeypatch.delenv(name, raising=False)
+    as_command(monkeypatch, argv, env)
+    plugins = load_config(str(ROOT / "mkdocs.yml")).plugins
+    notebook = plugins["mkdocs-jupyter"].config
+    search = plugins["material/search"].config.enabled
+    assert (notebook["execute"], notebook["cache"], search) == expected
+
+
+def test_serve_reuses_a_fences_rendering_and_never_repeats_an_id_on_a_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Serve keeps each fence's HTML across rebuilds (fence.py); the same fence twice on
+    one page gets two renderings, as markdown-exec numbers each one's ids."""
+    import markdown
+
+    as_command(monkeypatch, ["mkdocs", "serve"], {})
+    extensions = ["pymdownx.superfences", "pymdownx.tabbed"]
+    shown = '=== "Code"\n\n    ```python\n    print(1)\n    ```\n\n=== "Output"\n\n    1\n'
+    page, rebuilt = (
+        markdown.Markdown(extensions=extensions),
+        markdown.Markdown(extensions=extensions),
+    )
+    first, second = fence._render(shown, page, memo=True), fence._render(shown, page, memo=True)
+    assert "exec-" in first and first != second  # each rendering numbers its own ids
+    assert [fence._render(shown, rebuilt, memo=True) for _ in "ab"] == [first, second]
+    assert fence._render(shown, rebuilt, memo=False) not in (first, second)  # static builds
+
+
 def test_a_build_that_is_not_serve_refuses_unexecuted_notebooks(tmp_path: Path) -> None:
     site = throwaway_site(tmp_path / "src", GOOD)
     result = build_site(tmp_path / "out", env={"NOTEBOOK_EXECUTE": "false"}, cwd=site)
@@ -165,7 +226,7 @@ def test_serve_executes_notebooks_in_the_background_and_tracks_their_modules(
     config = site / "mkdocs.yml"
     watch = "\nwatch:\n  - .cache/serve\n  - snippets\nnav:\n  - index.md\n  - nb.ipynb\n"
     config.write_text(config.read_text() + watch)
-    env = {"NOTEBOOK_EXECUTE": "false", "NOTEBOOK_CACHE": "true"}
+    env = {"NOTEBOOK_EXECUTE": "", "NOTEBOOK_CACHE": ""}  # a plain `mkdocs serve`: unset
     log = tmp_path / "serve.log"
     server = serving(site, log, env)
     try:

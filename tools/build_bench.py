@@ -74,7 +74,7 @@ def copy_project(dest: Path) -> None:
 def bench_env(**extra: str) -> dict[str, str]:
     """This environment, minus settings that would change what is measured."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SNIPPET_") and k != "CI"}
-    edit_loop = {"SNIPPET_CACHE": "1", "NOTEBOOK_CACHE": "true"}  # as `dev.py serve`
+    edit_loop = {"SNIPPET_CACHE": "1", "NOTEBOOK_CACHE": "true"}  # as serve has them
     return env | {"NO_MKDOCS_2_WARNING": "1"} | edit_loop | extra
 
 
@@ -134,7 +134,7 @@ def serve_figures(cold: Path, warm: Path, edited: str, logs: Path) -> dict[str, 
     output cached by the clean build), a prose-only edit and an edit that changes what
     ``edited`` prints, each timed until the served page shows it."""
     figures = {}
-    env = bench_env(NOTEBOOK_EXECUTE="false")  # with NOTEBOOK_CACHE=true, as dev.py serve
+    env = bench_env()  # serve defers the notebooks by itself (snippet_runner/serve.py)
     server = Served(cold, logs / "serve-cold.log", env)
     try:
         start = server.started

@@ -13,7 +13,9 @@ the cells and where each ran (provenance), or says that this build has no other.
 
 Nothing runs twice: this build's row is the run the example's own page recorded (the
 page renders after the chapters, ``docs/results/``); only if none was recorded yet
-(a page built alone) is the example run here, with its first fence's options.
+(a page built alone) is the example run here, with its first fence's options. In
+``serve`` nothing runs here either (it would hold back the first page): a cached run,
+or a placeholder while serve's worker runs the example (serve.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from snippet_runner import cache, cells, report
+from snippet_runner import cache, cells, report, serve
 from snippet_runner.fence import SnippetError, _loud
 from snippet_runner.matrix import render
 from snippet_runner.process import Run, project_root, timeout_for
@@ -61,22 +63,30 @@ def formatter(
     if not (wanted.table and wanted.column):
         raise SnippetError(f'{language} fence for {body}: give table="..." and column="..."')
     primary = primary_run(body)
+    if isinstance(primary, str):  # serve: a placeholder or a failure note
+        return primary
     rows = [(f"{this_cell()} (this build)", primary), *((c.name, r) for c, r in other_cells(body))]
     slug = re.sub(r"\W+", "-", body).strip("-")
     return render(comparison(body, rows, wanted), md, prefix=f"across-{slug}-")
 
 
-def primary_run(path: str) -> Run:
-    """This build's run of ``path``: the one its page recorded, else a run made here."""
+def primary_run(path: str) -> Run | str:
+    """This build's run of ``path``: the one its page recorded, else a run made here;
+    in serve, never a run: a cached one, else the HTML the page shows meanwhile."""
     for run in reversed(report.this_build()):
         if run.path == path:
             return run
     fence = cells.fence_options(path)
     if fence is None:
         raise SnippetError(f"{path}: no page shows this example, so no cell measures it")
-    run = cache.cached_or_run(
-        project_root() / path, timeout_for(fence.timeout), fence.output, fence.returncode
-    )
+    where, timeout = project_root() / path, timeout_for(fence.timeout)
+    if serve.serve_mode():
+        found = serve.show(where, timeout, fence.output, fence.returncode)
+        if found is None:
+            return serve.placeholder(path)
+        report.record(found)
+        return serve.failure_note(found) if found.failure() else found
+    run = cache.cached_or_run(where, timeout, fence.output, fence.returncode)
     report.record(run)
     if run.failure():
         raise SnippetError(run.describe_failure())

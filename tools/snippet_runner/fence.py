@@ -14,7 +14,11 @@ the tabs, given the run's output instead of code to execute in-process.
 
 from __future__ import annotations
 
+import collections
 import functools
+import hashlib
+import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -130,6 +134,44 @@ def formatter(
             raise SnippetError(run.describe_failure())
     output = run.output if fence.output == "markdown" else excerpt.fenced("text", run.output)
     shown = excerpt.tabs(("Code", code), ("Output", output)) if fence.show == "both" else output
-    rendered = base_format(language="python", run=lambda *_args, **_kwargs: shown, code="", md=md)
+    rendered = _render(shown, md, memo=serve.serve_mode() and not _has_headings(fence, run.output))
     note = cache.cached_note(run) if run.cached else ""
-    return str(rendered) + note + matrix.other_cells_tabs(run, fence.output, md)
+    return rendered + note + matrix.other_cells_tabs(run, fence.output, md)
+
+
+# serve rebuilds every page on every save, and a fence whose Markdown has not changed
+# renders to the same HTML: serve keeps it, by the config and the Markdown. Rendering
+# is most of a fence's cost (a new Markdown instance, Pygments for the excerpt and the
+# whole program); a rebuild after a prose edit then highlights nothing. The n-th use
+# of one Markdown on a page gets its own copy, so a page never repeats an element id
+# (markdown-exec numbers each rendering's ids). Static builds render every fence
+# afresh, so what they publish does not depend on what came before.
+_rendered: dict[tuple[str, str, int], str] = {}
+# Per page (its Markdown instance): how many times each Markdown was rendered on it.
+_used: weakref.WeakKeyDictionary[Any, collections.Counter[tuple[str, str]]]
+_used = weakref.WeakKeyDictionary()
+_MEMO_SIZE = 2000  # renderings kept; serve forgets them all when it would keep more
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)|<h[1-6]\b", re.M | re.I)
+
+
+def _has_headings(fence: FenceOptions, output: str) -> bool:
+    """Whether the output may hold headings: markdown-exec adds those to the page's table
+    of contents while it renders, so their rendering is never reused."""
+    return fence.output == "markdown" and bool(_HEADING.search(output))
+
+
+def _render(shown: str, md: Any, memo: bool) -> str:
+    def render() -> str:
+        return str(base_format(language="python", run=lambda *_a, **_k: shown, code="", md=md))
+
+    if not memo:
+        return render()
+    config = hashlib.sha256((project_root() / "mkdocs.yml").read_bytes()).hexdigest()
+    counts = _used.setdefault(md, collections.Counter())
+    counts[(config, shown)] += 1
+    key = (config, shown, counts[(config, shown)])
+    if key not in _rendered:
+        if len(_rendered) >= _MEMO_SIZE:
+            _rendered.clear()
+        _rendered[key] = render()
+    return _rendered[key]

@@ -1,12 +1,13 @@
 """Notebooks in ``serve``: never executed by a build, executed by the background worker.
 
 mkdocs-jupyter executes a notebook inside the build that renders it, which would hold
-the first page back. ``dev.py serve`` sets ``NOTEBOOK_EXECUTE=false`` and
-``NOTEBOOK_CACHE=true``: a build then renders a notebook without running it (the
-theme override marks it as pending), unless mkdocs-jupyter's cache holds an entry for
-it. Serve's worker (serve.py), after the examples, executes each notebook the way the
-plugin would and writes that entry itself, with a note that says the outputs are
-cached, then asks serve to rebuild.
+the first page back. In serve mode mkdocs.yml turns the plugin's ``execute`` off and
+its ``cache`` on (``serve.notebook_execute()``, for ``mkdocs serve`` with or without
+dev.py): a build then renders a notebook without running it (the theme override
+marks it as pending), unless mkdocs-jupyter's cache holds an entry for it. Serve's
+worker (serve.py), after the examples, executes each notebook the way the plugin
+would and writes that entry itself, with a note that says the outputs are cached,
+then asks serve to rebuild.
 
 The plugin's own key is the notebook's content and its options. Ours adds the
 project modules the notebook imports (``import workloads`` finds

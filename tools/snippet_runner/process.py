@@ -8,16 +8,18 @@ shows its output, the cache stores it, the run record and the tests read it back
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import mimetypes
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -127,7 +129,10 @@ def run_snippet(
     gone: ``mkdocs serve``'s background worker kills the tree if serve exits mid-run."""
     start = time.perf_counter()
     timed_out = left_running = False
-    with tempfile.TemporaryDirectory(prefix="snippet-") as scratch:
+    with (
+        _killed_tree_on_sigterm() as running,
+        tempfile.TemporaryDirectory(prefix="snippet-") as scratch,
+    ):
         proc = subprocess.Popen(
             [sys.executable, str(path.resolve())],
             cwd=scratch,
@@ -137,7 +142,7 @@ def run_snippet(
             stderr=subprocess.STDOUT,
             **ProcessTree.popen_options,
         )
-        tree = ProcessTree(proc)
+        tree = running.tree = ProcessTree(proc)
         started(tree)
         # Wait for the snippet's own process, not for the end of its output: a child it
         # left running may hold the pipe open, and that is a leftover, not a hang.
@@ -163,7 +168,8 @@ def run_snippet(
             started(None)
             tree.close()
         seconds = time.perf_counter() - start
-        output = b"".join(list(chunks)).decode("utf-8", errors="replace").rstrip()
+        output = relative_tracebacks(b"".join(list(chunks)).decode("utf-8", errors="replace"))
+        output = output.rstrip()
         if embed_images:
             output = _embed_images(output, Path(scratch))
     finished = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
@@ -178,6 +184,61 @@ def run_snippet(
         finished,
         expected_returncode=expected_returncode,
     )
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived while a snippet ran: unwind through the runner's cleanup."""
+
+
+class _Running:
+    """The tree of the snippet running now, for the SIGTERM handler."""
+
+    tree: ProcessTree | None = None
+
+
+@contextlib.contextmanager
+def _killed_tree_on_sigterm() -> Iterator[_Running]:
+    """A build stopped with ``kill`` (SIGTERM) kills the snippet it is running, whole.
+
+    The snippet runs in its own session (tree.py), so a signal to the build's process
+    group does not reach it, and SIGTERM's default action would end the build at once,
+    leaving the snippet running. Here the handler kills the snippet's tree, then
+    unwinds through ``run_snippet``'s cleanup, then ends the process by SIGTERM after
+    all, so its exit status still says so. Only in the main thread with the default
+    action in place: serve's worker thread has its own way (serve.py), and a program
+    that set its own handler keeps it."""
+    running = _Running()
+    if (
+        os.name == "nt"
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield running
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one cannot cut the cleanup
+        if running.tree is not None:
+            running.tree.kill()
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield running
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise  # not reached: the signal ends the process
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def relative_tracebacks(output: str) -> str:
+    """Traceback lines name the project's files as the page does (``snippets/...py``), not
+    by the absolute path of the checkout that built it."""
+    root = re.escape(str(project_root().resolve()) + os.sep)
+    pattern = re.compile(rf'^(\s*File "){root}([^"\n]*")', re.M)
+    return pattern.sub(lambda m: m[1] + m[2].replace(os.sep, "/"), output)
 
 
 def _drain(stream: IO[bytes], chunks: list[bytes]) -> None:

@@ -13,8 +13,9 @@ serve rebuilds (nothing new to run: every output is cached) and the browser relo
 One rebuild a page, not one a snippet: each rebuild costs about as much as a
 prose-only edit, and the worker waits for it so that it never runs beside a build.
 
-Notebooks come after the examples (notebooks.py): ``dev.py serve`` sets
-``NOTEBOOK_EXECUTE=false``, so builds render them unexecuted and marked, and the
+Notebooks come after the examples (notebooks.py): in serve mode mkdocs.yml gives
+mkdocs-jupyter ``execute: false`` and ``cache: true`` (``notebook_execute()`` and
+``notebook_cache()``), so builds render them unexecuted and marked, and the
 worker executes each into mkdocs-jupyter's cache, then asks for a rebuild.
 
 Static builds (``mkdocs build``, CI, the tests) never come here: ``placeholder()``
@@ -58,16 +59,58 @@ def serve_mode() -> bool:
     return sys.argv[1:2] == ["serve"] and cache.cache_enabled()
 
 
+def _switch(name: str, default: bool) -> bool:
+    """An on/off setting from the environment, ``default`` where it is unset."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    if value:
+        raise ValueError(f"{name}={value!r}: use true or false")
+    return default
+
+
+# mkdocs.yml gives these two to mkdocs-jupyter (``!!python/object/apply:``, called on
+# every load of the config, as ``!ENV`` is read), so that a plain ``mkdocs serve``
+# defers the notebooks as ``dev.py serve`` does: ``!ENV`` has one default for every
+# command. In serve mode builds leave notebooks unexecuted and the worker executes
+# them into the plugin's cache. Every other build executes them, fresh unless
+# NOTEBOOK_CACHE=true (the benchmark's rebuilds); a ``serve`` outside serve mode
+# (SNIPPET_CACHE=0) executes them and reuses their outputs.
+def notebook_execute() -> bool:
+    """mkdocs-jupyter's ``execute``: NOTEBOOK_EXECUTE, by default false in serve mode
+    only; false outside serve mode is refused.
+
+    A notebook page that was not executed is marked "running" (overrides/main.html):
+    that must never reach a static build, which would also miss the notebooks' outputs."""
+    execute = _switch("NOTEBOOK_EXECUTE", not serve_mode())
+    if not execute and not serve_mode():
+        raise RuntimeError("NOTEBOOK_EXECUTE=false is for `serve` only: a build executes notebooks")
+    return execute
+
+
+def notebook_cache() -> bool:
+    """mkdocs-jupyter's ``cache``: NOTEBOOK_CACHE, by default true in ``serve`` only."""
+    return _switch("NOTEBOOK_CACHE", sys.argv[1:2] == ["serve"])
+
+
+def search_enabled() -> bool:
+    """Material's search plugin's ``enabled``: in serve mode off unless SERVE_SEARCH=true.
+
+    Indexing reads every page's HTML, every highlighted token of every example: half of
+    a serve rebuild once the examples' renderings are reused (fence.py). Serve then
+    shows no search box; every other build, the published site's included, has it."""
+    return not serve_mode() or _switch("SERVE_SEARCH", False)
+
+
 def notebooks_deferred() -> bool:
-    """Whether builds leave notebooks unexecuted (``NOTEBOOK_EXECUTE=false``, which
-    ``dev.py serve`` sets): the worker executes them, and the theme marks the pages."""
-    return os.environ.get("NOTEBOOK_EXECUTE", "").strip().lower() in ("false", "0", "no", "off")
+    """Whether builds leave notebooks unexecuted: the worker executes them, and the
+    theme marks the pages."""
+    return not notebook_execute()
 
 
-# A notebook page that was not executed is marked "running" (overrides/main.html): that
-# must never reach a static build, which would also miss the notebooks' outputs.
-if notebooks_deferred() and not serve_mode():
-    raise RuntimeError("NOTEBOOK_EXECUTE=false is for `serve` only: a build executes notebooks")
+notebook_execute()  # importing this (the fence does) refuses NOTEBOOK_EXECUTE=false outside serve
 
 
 def _refuse_outside_serve() -> None:
