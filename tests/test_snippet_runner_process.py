@@ -110,3 +110,39 @@ def test_only_traceback_lines_inside_the_project_change(
     assert relative_tracebacks("\n".join([inside, outside, printed])) == "\n".join(
         ['  File "snippets/a.py", line 3, in main', outside, printed]
     )
+
+
+PRINTS_ITS_CTRL_C = """import signal
+
+
+def main():
+    print("ctrl-c works:", signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+
+
+if __name__ == "__main__":
+    main()
+"""
+IGNORES_CTRL_C_AND_RUNS = """import pathlib, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+sys.path.insert(0, sys.argv[1])
+from snippet_runner.process import run_snippet
+print(run_snippet(pathlib.Path(sys.argv[2]), 60).output)
+print("the build still ignores it:", signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+def test_a_snippet_gets_ctrl_c_even_where_the_build_ignores_it(tmp_path: Path) -> None:
+    """As a script's ``build &`` starts it, without job control: SIGINT ignored."""
+    snippet = tmp_path / "01_ctrl_c.py"
+    snippet.write_text(PRINTS_ITS_CTRL_C)
+    tools = Path(__file__).resolve().parents[1] / "tools"
+    result = subprocess.run(
+        [sys.executable, "-c", IGNORES_CTRL_C_AND_RUNS, str(tools), str(snippet)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "ctrl-c works: True" in result.stdout, result.stdout + result.stderr
+    assert "the build still ignores it: True" in result.stdout

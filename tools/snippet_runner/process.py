@@ -133,15 +133,16 @@ def run_snippet(
         _killed_tree_on_sigterm() as running,
         tempfile.TemporaryDirectory(prefix="snippet-") as scratch,
     ):
-        proc = subprocess.Popen(
-            [sys.executable, str(path.resolve())],
-            cwd=scratch,
-            env=snippet_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            **ProcessTree.popen_options,
-        )
+        with _ctrl_c_as_a_terminal_delivers_it():
+            proc = subprocess.Popen(
+                [sys.executable, str(path.resolve())],
+                cwd=scratch,
+                env=snippet_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                **ProcessTree.popen_options,
+            )
         tree = running.tree = ProcessTree(proc)
         started(tree)
         # Wait for the snippet's own process, not for the end of its output: a child it
@@ -194,6 +195,30 @@ class _Running:
     """The tree of the snippet running now, for the SIGTERM handler."""
 
     tree: ProcessTree | None = None
+
+
+@contextlib.contextmanager
+def _ctrl_c_as_a_terminal_delivers_it() -> Iterator[None]:
+    """A snippet starts with Ctrl-C (SIGINT) working, as it does in a reader's terminal.
+
+    A shell without job control starts a background job (``build &`` in a script)
+    with SIGINT ignored, and an ignored signal stays ignored across exec: a snippet
+    that interrupts itself (synchronization/08) would then wait for its timeout. While
+    the snippet starts, the build handles SIGINT (exec resets a handled signal to its
+    default), then goes back to ignoring it. Main thread only: Python sets handlers
+    there alone, and serve, whose worker is another thread, runs in the foreground."""
+    if (
+        os.name == "nt"
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+    ):
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextlib.contextmanager
