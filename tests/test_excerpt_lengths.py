@@ -30,6 +30,10 @@ REWORKED = (
     "gil-deep-dive/index.html",
     "asyncio-deep-dive/index.html",
     "synchronization/index.html",
+    "synchronization-signals/index.html",
+    "synchronization-threads/index.html",
+    "futures/index.html",
+    "futures-deep-dive/index.html",
     "pitfalls/index.html",
 )
 # Examples on reworked pages that may show more than LIMIT lines, and why.
