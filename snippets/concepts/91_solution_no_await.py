@@ -3,8 +3,8 @@
 The same two coroutines as in 02_preemptive_vs_cooperative.py, without the
 ``await asyncio.sleep(0)``. A coroutine gives up control only at an await that has
 to wait, so the first one runs all its appends before the second one starts: the
-list holds every A, then every B, and changes letter once. Both were still in
-progress together (gather started both), yet neither interrupted the other.
+list holds every A, then every B, and changes letter once. gather scheduled both,
+but nothing can interrupt a coroutine that does not await.
 """
 
 import asyncio
