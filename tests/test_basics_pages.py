@@ -16,7 +16,8 @@ READING_PATH = {"Start here", "Chapters"}
 # Pages on the reading path that are not basics pages, and why.
 NOT_BASICS = {
     "synchronization.md": "the Threads chapter's deep dive: the primitives beyond Lock and Queue",
-    "futures.md": "concurrent.futures in depth: executors after Threads has introduced them",
+    "synchronization-signals.md": "the second page of that deep dive: Event, Semaphore, Barrier",
+    "synchronization-threads.md": "the third page of that deep dive: per-thread state, errors",
     "multiprocessing/start-methods.md": "the Processes chapter's deep dive on start methods",
     "multiprocessing/moving-data.md": "the Processes chapter's deep dive on moving data",
     "multiprocessing/scaling.md": "the Processes chapter's deep dive on pool sizes and scaling",

@@ -37,7 +37,9 @@ def test_two_processes_run_in_parallel(snippet_output: Output) -> None:
 
 
 def switches(out: str, name: str) -> int:
-    return int(re.search(rf"^{name} +[\d,]+ appends, (\d+) switches", out, re.M)[1])
+    return int(
+        re.search(rf"^{name} +[\d,]+ appends, switches between A and B: (\d+)$", out, re.M)[1]
+    )
 
 
 def test_threads_switch_without_being_asked(snippet_output: Output) -> None:
@@ -61,3 +63,33 @@ def test_waiting_uses_no_cpu_and_arithmetic_uses_one(snippet_output: Output) -> 
     # On a loaded machine the arithmetic may get less than a whole CPU, but still
     # several times the share of a task that only waits.
     assert compute > max(5 * wait, 0.1)
+
+
+# --- the page's exercises: each solution shows what its exercise says to check -----------
+
+
+def test_solution_coroutines_without_await_switch_once(snippet_output: Output) -> None:
+    out = snippet_output("snippets/concepts/91_solution_no_await.py")
+    # Every A, then every B: one change of letter, on every run.
+    assert switches(out, "coroutines") == 1
+
+
+def test_solution_waiting_then_computing_lands_in_between(snippet_output: Output) -> None:
+    out = snippet_output("snippets/concepts/92_solution_wait_then_compute.py")
+    shares = {
+        name: float(share) for name, share in re.findall(r"^(\w+) +CPU share ([\d.]+)$", out, re.M)
+    }
+    assert set(shares) == {"wait_for_reply", "wait_then_compute", "compute"}
+    assert shares["wait_for_reply"] < shares["wait_then_compute"]
+    # The 0.2 s wait is in the mixed task's time but not in its CPU time. A machine
+    # busy with other work can give the compute task alone less than a whole CPU.
+    assert shares["wait_then_compute"] < max(shares["compute"], 0.9)
+
+
+def test_solution_no_more_cpus_busy_than_the_machine_has(snippet_output: Output) -> None:
+    out = snippet_output("snippets/concepts/93_solution_more_processes_than_cpus.py")
+    found = re.search(r"^(\d+) processes on (\d+) CPUs: ([\d.]+) CPUs busy on average$", out, re.M)
+    assert found, out
+    processes, cpus, busy = int(found[1]), int(found[2]), float(found[3])
+    assert processes == cpus + 1
+    assert 0 < busy <= cpus + 0.2  # rounding and timer granularity, not extra CPUs

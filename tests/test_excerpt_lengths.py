@@ -32,13 +32,7 @@ LIMIT = 80
 # Examples that may show more than LIMIT lines: snippet path -> why the reader needs
 # all of it in view. An entry for an example that is no longer shown, or no longer
 # long, fails test_the_allowed_longer_examples_are_still_long.
-ALLOWED_LONGER: dict[str, str] = {
-    # Not a lasting reason: the split of futures.md (another change) cuts this example
-    # into sections. Once it shows 80 lines or fewer, the stale-entry check fails
-    # until this entry goes.
-    "snippets/futures/06_python314_additions.py": "futures.md is being split; "
-    "its examples get sections in that change",
-}
+ALLOWED_LONGER: dict[str, str] = {}
 
 
 def shown_code(page_html: str) -> list[tuple[str, int]]:

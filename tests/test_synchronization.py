@@ -7,7 +7,12 @@ import sys
 
 from helpers import DOCS, Output
 
-PAGE = DOCS / "synchronization.md"
+# The chapter's three pages, in reading order.
+PAGES = [
+    DOCS / "synchronization.md",
+    DOCS / "synchronization-signals.md",
+    DOCS / "synchronization-threads.md",
+]
 
 
 def test_lock_deadlocks_on_reentry_and_rlock_does_not(snippet_output: Output) -> None:
@@ -108,8 +113,13 @@ def test_ctrl_c_reaches_the_main_thread_and_everything_stops(snippet_output: Out
     assert "the daemon heartbeat is still alive: True; Python exits" in out
 
 
-def test_page_shows_every_example_and_gives_the_queue_guide() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    for n in range(1, 9):
-        assert f"snippets/synchronization/0{n}_" in text
-    assert "## A queue, or a primitive?" in text
+def test_pages_show_every_example_and_give_the_queue_guide() -> None:
+    texts = [page.read_text(encoding="utf-8") for page in PAGES]
+    # Each example on exactly one page, in the order of the files.
+    where = [
+        [i for i, text in enumerate(texts) if f"snippets/synchronization/0{n}_" in text]
+        for n in range(1, 9)
+    ]
+    assert all(len(pages) == 1 for pages in where), where
+    assert [pages[0] for pages in where] == sorted(pages[0] for pages in where)
+    assert "## A queue, or a primitive?" in texts[1]

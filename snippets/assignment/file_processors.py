@@ -43,7 +43,8 @@ LOG_FILE = "concurrency_results.log"
 DEFAULT_LOG_DIR = Path("logs")  # relative: a root path such as /logs is rarely writable
 # Spawn starts each worker as a fresh interpreter on every platform (the default on
 # Windows and macOS), so nothing works by accident of inheriting the parent's memory.
-# The classes also work with "fork" and "forkserver" (the Linux default from 3.14).
+# The classes also work with "fork" and "forkserver"; the site's Start methods page
+# (docs/multiprocessing/start-methods.md) says which one each platform uses by default.
 DEFAULT_START_METHOD = "spawn"
 SEED = 2024  # the same ten files on every run
 SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "shi", "vo", "pe", "zu", "an", "el")

@@ -1,32 +1,44 @@
-"""Threads switch where the system decides; coroutines switch only at an await."""
+"""Threads switch where the system decides; coroutines switch only at an await.
+
+Two workers append their letter, A or B, to one shared list. Every change from one
+letter to the other in the list is a switch from one worker to the other. The
+threads contain no line that asks for a switch, yet they switch; the coroutines
+switch exactly where they await, so their count is the same on every run.
+"""
 
 import asyncio
 import itertools
-from concurrent.futures import ThreadPoolExecutor
+import threading
 
 
-def thread_worker(log: list[str], letter: str) -> None:
+# --8<-- [start:demo]
+def thread_worker(letter: str, log: list[str]) -> None:
     for _ in range(1_000_000):
         log.append(letter)  # no line here asks for a switch
 
 
-async def take_turns(log: list[str]) -> None:
-    async def worker(letter: str) -> None:
-        for _ in range(10):
-            log.extend([letter] * 100_000)
-            await asyncio.sleep(0)  # the one place where the other may run
+async def coroutine_worker(letter: str, log: list[str]) -> None:
+    for _ in range(10):
+        log.extend([letter] * 100_000)
+        await asyncio.sleep(0)  # the one place where the other may run
 
-    await asyncio.gather(worker("A"), worker("B"))
+
+async def two_coroutines(log: list[str]) -> None:
+    await asyncio.gather(coroutine_worker("A", log), coroutine_worker("B", log))
 
 
 def main() -> None:
-    threads_log, coroutines_log = [], []
-    with ThreadPoolExecutor(2) as two_threads:
-        list(two_threads.map(thread_worker, [threads_log] * 2, "AB"))
-    asyncio.run(take_turns(coroutines_log))
-    for name, log in [("threads", threads_log), ("coroutines", coroutines_log)]:
+    by_threads, by_coroutines = [], []
+    pair = [threading.Thread(target=thread_worker, args=(x, by_threads)) for x in "AB"]
+    for thread in pair:
+        thread.start()
+    for thread in pair:
+        thread.join()
+    asyncio.run(two_coroutines(by_coroutines))
+    for name, log in [("threads", by_threads), ("coroutines", by_coroutines)]:
         switches = sum(a != b for a, b in itertools.pairwise(log))
-        print(f"{name:<10} {len(log):,} appends, {switches} switches between A and B")
+        print(f"{name:<10} {len(log):,} appends, switches between A and B: {switches}")
+    # --8<-- [end:demo]
 
 
 if __name__ == "__main__":

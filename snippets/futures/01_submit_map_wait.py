@@ -37,6 +37,7 @@ def failing_job(name: str) -> str:
 
 def main() -> None:
     global T0
+    # --8<-- [start:collect]
     with ThreadPoolExecutor(max_workers=3) as pool:
         T0 = time.perf_counter()
         print("map (input order):")
@@ -66,6 +67,7 @@ def main() -> None:
             f"wait(FIRST_EXCEPTION) returned at {at()}: "
             f"errors={errors}, still running={len(not_done)}"
         )
+    # --8<-- [end:collect]
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ def task(n: int, started: threading.Event) -> int:
     return n
 
 
+# --8<-- [start:cancel]
 def main() -> None:
     pool = ThreadPoolExecutor(max_workers=1)
     started = [threading.Event() for _ in range(5)]
@@ -48,6 +49,9 @@ def main() -> None:
         state = "cancelled" if future.cancelled() else f"ran, result {future.result()}"
         print(f"  task {n}: {state}")
     print(f"tasks that ever ran: {sorted(ran)}")
+
+
+# --8<-- [end:cancel]
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 DEATHS = ["os._exit(1)"] + (["SIGKILL"] if hasattr(signal, "SIGKILL") else [])
 
 
+# --8<-- [start:work]
 def work(n: int, death: str) -> int:
     time.sleep(0.1)  # some work, so later tasks are still queued when a worker dies
     if n == 3:
@@ -31,6 +32,10 @@ def work(n: int, death: str) -> int:
     return n * n
 
 
+# --8<-- [end:work]
+
+
+# --8<-- [start:batch]
 def run_batch(
     pool: ProcessPoolExecutor, inputs: list[int], death: str
 ) -> tuple[dict[int, int], list[int]]:
@@ -44,10 +49,14 @@ def run_batch(
     return results, failed
 
 
+# --8<-- [end:batch]
+
+
 def main() -> None:
     if sys.platform == "win32":
         print("SIGKILL is not available on Windows: only os._exit(1) is shown.\n")
     inputs = list(range(6))
+    # --8<-- [start:main]
     for death in DEATHS:
         print(f"--- task 3's worker dies by {death} ---")
         with ProcessPoolExecutor(max_workers=2) as pool:
@@ -64,6 +73,7 @@ def main() -> None:
             recovered, still_failed = run_batch(pool, retry, death)
         print(f"in a new pool, re-submitted {retry}: {recovered}")
         print(f"failed again: {still_failed}\n")
+    # --8<-- [end:main]
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ def size(data: bytes) -> int:
     return len(data)
 
 
+# --8<-- [start:map]
 def run_map(**options) -> tuple[int, int]:
     """(items consumed when the first result arrived, peak traced bytes)."""
     consumed = [0]
@@ -46,6 +47,9 @@ def run_map(**options) -> tuple[int, int]:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return at_first, peak
+
+
+# --8<-- [end:map]
 
 
 def sleep_forever() -> None:
@@ -77,6 +81,7 @@ def main() -> None:
             f"\nterminate_workers() / kill_workers(): not in Python {version} "
             "(added in 3.14); stopping the stuck worker by hand instead"
         )
+    # --8<-- [start:stop]
     for method in ("terminate_workers", "kill_workers"):
         pool = ProcessPoolExecutor(max_workers=1)
         future = pool.submit(sleep_forever)
@@ -98,6 +103,7 @@ def main() -> None:
             outcome = f"raised {type(error).__name__}"
         print(f"  {label:<34} the stuck task's future {outcome}")
         pool.shutdown(wait=True, cancel_futures=True)
+    # --8<-- [end:stop]
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ it again, and it is free once every acquire has had its release.
 import threading
 
 
+# --8<-- [start:account]
 class Account:
     def __init__(self, lock) -> None:
         self.lock = lock
@@ -42,6 +43,9 @@ def main() -> None:
                 f"(without a timeout: a deadlock); balance = {account.balance}"
             )
         print(f"{kind}: free again afterwards? {lock.acquire(blocking=False)}")
+
+
+# --8<-- [end:account]
 
 
 if __name__ == "__main__":

@@ -80,12 +80,9 @@ def lost_wakeup(use_predicate: bool) -> None:
     with ready:
         if use_predicate:
             woke = ready.wait_for(lambda: state["data"], timeout=1.0)
-            how = "wait_for(predicate)"
-        else:
-            woke = ready.wait(
-                timeout=1.0
-            )  # the notify already happened: nobody repeats it
-            how = "wait() without a predicate"
+        else:  # the notify already happened: nobody repeats it
+            woke = ready.wait(timeout=1.0)
+    how = "wait_for(predicate)" if use_predicate else "wait() without a predicate"
     print(f"{how:<27} returned {woke} after {time.perf_counter() - t0:.2f} s")
 
 

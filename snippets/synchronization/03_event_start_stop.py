@@ -20,6 +20,7 @@ def log(text: str) -> None:
         lines.append(f"{time.perf_counter() - T0:5.2f} s  {text}")
 
 
+# --8<-- [start:signals]
 def worker(name: str, start: threading.Event, stop: threading.Event) -> None:
     if not start.wait(timeout=5):
         log(f"{name}: no start signal within 5 s, giving up")
@@ -49,6 +50,7 @@ def main() -> None:
     for thread in workers:
         thread.join(timeout=5)
     log(f"main: workers still running: {sum(t.is_alive() for t in workers)}")
+    # --8<-- [end:signals]
     print("\n".join(lines))
 
 

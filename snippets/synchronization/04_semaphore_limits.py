@@ -19,6 +19,7 @@ def peak_holders(semaphore: threading.Semaphore | None) -> int:
     peak = 0
     count_lock = threading.Lock()
 
+    # --8<-- [start:limit]
     def use_connection() -> None:
         nonlocal holders, peak
         if semaphore is not None and not semaphore.acquire(timeout=5):
@@ -34,6 +35,8 @@ def peak_holders(semaphore: threading.Semaphore | None) -> int:
             if semaphore is not None:
                 semaphore.release()
 
+    # --8<-- [end:limit]
+
     threads = [threading.Thread(target=use_connection) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
@@ -48,6 +51,7 @@ def main() -> None:
     limited = peak_holders(threading.Semaphore(LIMIT))
     print(f"  Semaphore({LIMIT}):      at most {limited} held at once")
 
+    # --8<-- [start:bounded]
     plain = threading.Semaphore(LIMIT)
     plain.release()  # a bug: a release without an acquire
     taken = sum(plain.acquire(blocking=False) for _ in range(LIMIT + 2))
@@ -58,6 +62,7 @@ def main() -> None:
         bounded.release()
     except ValueError as error:
         print(f"BoundedSemaphore({LIMIT}), extra release(): ValueError: {error}")
+    # --8<-- [end:bounded]
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ PARTIES = 3
 PHASES = 3
 
 
+# --8<-- [start:phases]
 def phases() -> None:
     finished: list[tuple[int, str]] = []
     log_lock = threading.Lock()
@@ -29,6 +30,8 @@ def phases() -> None:
                 finished.append((phase, f"worker {index}"))
             barrier.wait(timeout=5)
 
+    # --8<-- [end:phases]
+
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(PARTIES)]
     for thread in threads:
         thread.start()
@@ -41,6 +44,7 @@ def phases() -> None:
     print(f"  the barrier's action ran: {phase_ends}")
 
 
+# --8<-- [start:missing]
 def missing_party() -> None:
     barrier = threading.Barrier(PARTIES)
     outcomes: list[str] = []
@@ -52,6 +56,7 @@ def missing_party() -> None:
         except threading.BrokenBarrierError:
             outcomes.append(f"{name}: BrokenBarrierError")
 
+    # --8<-- [end:missing]
     # Only two of the three parties ever arrive.
     threads = [threading.Thread(target=worker, args=(f"worker {i}",)) for i in range(2)]
     for thread in threads:

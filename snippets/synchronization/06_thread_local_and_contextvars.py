@@ -15,10 +15,12 @@ import contextvars
 import sys
 import threading
 
+# --8<-- [start:vars]
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default="(unset)"
 )
 local = threading.local()
+# --8<-- [end:vars]
 
 
 def in_thread(target) -> str:
@@ -30,6 +32,7 @@ def in_thread(target) -> str:
 
 
 def main() -> None:
+    # --8<-- [start:main]
     local.user = "alice"
     request_id.set("req-42")
     print("main thread sets local.user = 'alice' and request_id = 'req-42'\n")
@@ -56,6 +59,7 @@ def main() -> None:
 
     context.run(set_in_copy)
     print(f"after a change inside the copy, main:  {request_id.get()}")
+    # --8<-- [end:main]
 
     flag = getattr(sys.flags, "thread_inherit_context", None)
     if flag is None:

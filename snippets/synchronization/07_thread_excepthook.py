@@ -12,6 +12,7 @@ import sys
 import threading
 
 
+# --8<-- [start:hook]
 def failing_worker() -> None:
     raise RuntimeError("disk full")
 
@@ -46,6 +47,9 @@ def main() -> None:
     for name, error in sorted(failures, key=lambda failure: failure[0]):
         print(f"   collected from {name}: {error!r}")
     print(f"   threads that failed: {len(failures)}")
+
+
+# --8<-- [end:hook]
 
 
 if __name__ == "__main__":

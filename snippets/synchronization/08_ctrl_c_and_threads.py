@@ -34,6 +34,11 @@ def press_ctrl_c_soon(delay: float) -> None:
     threading.Thread(target=send, daemon=True).start()
 
 
+def task(n: int) -> int:
+    time.sleep(0.2)  # a unit of work for the pool
+    return n
+
+
 # --8<-- [start:demos]
 def worker(stop: threading.Event) -> None:
     while not stop.wait(timeout=0.05):
@@ -52,21 +57,14 @@ def threads_demo() -> None:
     press_ctrl_c_soon(0.3)
     try:
         while any(thread.is_alive() for thread in workers):
-            for thread in workers:
-                thread.join(
-                    timeout=0.1
-                )  # short waits: the main thread stays interruptible
+            for thread in workers:  # short waits: the main thread stays interruptible
+                thread.join(timeout=0.1)
     except KeyboardInterrupt:
         say(f"KeyboardInterrupt raised in {threading.current_thread().name}")
         stop.set()
         for thread in workers:
             thread.join(timeout=5)
     say(f"workers still alive: {sum(thread.is_alive() for thread in workers)}")
-
-
-def task(n: int) -> int:
-    time.sleep(0.2)
-    return n
 
 
 def pool_demo() -> None:
@@ -78,9 +76,8 @@ def pool_demo() -> None:
             future.result(timeout=10)
     except KeyboardInterrupt:
         say("KeyboardInterrupt while waiting for the pool: cancel_futures=True")
-        pool.shutdown(
-            wait=True, cancel_futures=True
-        )  # running tasks finish; queued ones never start
+        # Running tasks finish; queued ones never start.
+        pool.shutdown(wait=True, cancel_futures=True)
     done = sum(f.done() and not f.cancelled() for f in futures)
     cancelled = sum(f.cancelled() for f in futures)
     say(f"pool of 2: {done} tasks ran, {cancelled} of {len(futures)} were cancelled")
