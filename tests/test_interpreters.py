@@ -60,3 +60,28 @@ def test_interpreter_costs_between_thread_and_process(snippet_output: Output) ->
         assert number(memory["interpreter"]) < number(memory["process (spawn)"])
     else:
         assert "not measured (no /proc)" in memory["interpreter"]
+
+
+# --- the page's exercises: each solution shows what its exercise says to check ------------
+
+
+def test_solution_worker_reports_a_bad_request(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/91_solution_report_errors.py")
+    if not HAS_MODULE:
+        assert "there is no concurrent.interpreters (added in 3.14)" in out
+        return
+    assert "request 10: ok: 285" in out
+    assert "request -1: error: ValueError: n must be 0 or more, not -1" in out
+    assert "request 1000: ok: 332833500" in out
+    assert "worker thread finished: True" in out
+
+
+def test_solution_two_workers_share_one_queue(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/92_solution_two_workers.py")
+    if not HAS_MODULE:
+        assert "there is no concurrent.interpreters (added in 3.14)" in out
+        return
+    answers = re.findall(r"^request +([\d,]+): answered by (A|B), right: (\w+)$", out, re.M)
+    assert len(answers) == 8 and {right for *_, right in answers} == {"True"}, out
+    assert "each request answered exactly once: True" in out
+    assert out.count("worker thread finished: True") == 2
