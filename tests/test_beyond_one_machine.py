@@ -135,3 +135,32 @@ def test_dask_is_pinned_like_every_dependency() -> None:
         assert any(line.startswith(f"{name}==") for line in constraints), name
     for name in ("dask", "distributed"):
         assert f"{name}=={pins[name]}" in constraints, name
+
+
+# --- the chapter's exercises: each solution shows what its exercise says to check ----------
+
+
+def test_solution_scatter_sends_the_list_once_per_worker(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/91_solution_scatter_once.py")
+    head = re.search(r"^(\d+) tasks on (\d+) workers, ", out, re.M)
+    assert head, out
+    tasks, workers = int(head[1]), int(head[2])
+    by_value = re.search(r"^By value: the workers unpickled the list (\d+) times\.$", out, re.M)
+    scattered = re.search(
+        r"^Scattered once: the workers unpickled the list (\d+) times\.$", out, re.M
+    )
+    assert by_value and scattered, out
+    # By value: once per task. Scattered: at most once per worker, and at least once.
+    assert int(by_value[1]) == tasks, out
+    assert 1 <= int(scattered[1]) <= workers < tasks, out
+
+
+def test_solution_retries_turns_a_passing_failure_into_a_success(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/92_solution_retries.py")
+    lines = [line for line in out.splitlines() if line.startswith("retries=")]
+    assert lines == [
+        "retries=0: failed: ConnectionError('a passing failure') after 1 attempt(s)",
+        "retries=1: succeeded: 'done' after 2 attempt(s)",
+    ], out
