@@ -423,6 +423,29 @@ def throwaway_site(
     return tmp_path
 
 
+def working_site(dest: Path) -> Path:
+    """A throwaway site whose page shows three snippets that work: GOOD, one that takes
+    a second, and one whose Markdown output shows an image it writes. Tests that check
+    different facts of a working build share one build of it (the fixture
+    ``working_build``)."""
+    site = throwaway_site(dest, GOOD)
+    slow = GOOD.replace('print("hello from the demo")', "import time\n    time.sleep(1)")
+    dot = GOOD.replace(
+        'print("hello from the demo")',
+        'open("dot.svg", "w").write("<svg xmlns=\'http://www.w3.org/2000/svg\'/>")\n'
+        '    print("![a dot](dot.svg)")',
+    )
+    write(site / "snippets" / "demo" / "02_slow.py", slow)
+    write(site / "snippets" / "demo" / "03_dot.py", dot)
+    index = site / "docs" / "index.md"
+    index.write_text(
+        index.read_text()
+        + "\n```python-snippet\nsnippets/demo/02_slow.py\n```\n"
+        + '\n```python-snippet output="markdown"\nsnippets/demo/03_dot.py\n```\n'
+    )
+    return site
+
+
 # --- checking the docs' code blocks ----------------------------------------------------------
 
 
