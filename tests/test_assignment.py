@@ -419,6 +419,9 @@ def test_the_built_notebook_ran_the_comparison_with_a_tenth_of_the_work(
     assert all(re.fullmatch(r"In\s\[\d+\]:", prompt) for prompt in prompts), prompts
     outputs = page.article.select(".jp-OutputArea-output")
     text = "\n".join(output.get_text(" ", strip=True) for output in outputs)
+    # An error output (shown only if allow_errors were turned on) is stderr with a traceback.
+    stderr = page.article.select('[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert not [e for e in stderr if "Traceback" in e.get_text()], "a cell raised"
     assert f"about {fp.WORK_SECONDS / 10:g} s of work per file" in text
     for mode in fp.MODES:
         names = [m.processor.name for m in comparison.models(mode, 10, log_dir="unused")]
