@@ -148,3 +148,32 @@ def test_policy_deprecation_by_version(snippet_output: Output) -> None:
         assert "asyncio.run(..., loop_factory=SelectorEventLoop) ran on:" in out
     else:
         assert "asyncio.run() has no loop_factory (added in 3.12)" in out
+
+
+# --- the page's exercises: each solution shows what its exercise says to check ------------
+
+
+def test_solution_server_closes_a_silent_connection(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/91_solution_idle_timeout.py")
+    assert "server: listening on 127.0.0.1:" in out
+    assert in_order(
+        out,
+        "client: got HELLO",
+        "server: client silent for 0.2 s, closing its connection",
+        "client: end of file (b'')",
+        "server: closed, with no connection left open",
+    )
+    # About the idle limit: not at once, and far from the client's 5 s deadline.
+    waited = float(re.search(r"end of file \(b''\) after ([\d.]+) s of silence", out)[1])
+    assert 0.1 <= waited < 2, out
+
+
+def test_solution_terminate_lets_the_child_clean_up(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/92_solution_terminate_then_kill.py")
+    assert in_order(out, "child: working", "calling terminate()")
+    code = int(re.search(r"child exited with code (-?\d+)", out)[1])
+    if sys.platform == "win32":
+        assert "the child cannot clean up" in out and code != 0
+        return
+    assert in_order(out, "calling terminate()", "child: cleanup in finally", "code 0")
+    assert code == 0 and "killing it" not in out

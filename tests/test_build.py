@@ -9,10 +9,13 @@ from helpers import ROOT, Build, snippet_fences
 
 
 def test_site_builds_strictly(site_build: Build) -> None:
-    assert site_build.returncode == 0, f"mkdocs build --strict failed:\n{site_build.log[-6000:]}"
     warnings = [
         line for line in site_build.log.splitlines() if re.match(r"\s*(WARNING|ERROR)\b", line)
     ]
+    # The warnings first: a strict build's log ends with the long snippet cost report.
+    assert site_build.returncode == 0, "mkdocs build --strict failed:\n" + "\n".join(
+        [*warnings, "...", site_build.log[-3000:]]
+    )
     assert not warnings, "\n".join(warnings)
 
 

@@ -77,3 +77,28 @@ def test_event_loops_per_thread_match_the_build(snippet_output: Output) -> None:
         # Loops in parallel need free CPUs: not checked while others took them.
         skip_if_busy(out, "event loops in parallel without the GIL")
         assert number(speedups["2"]) > 1.2, out
+
+
+# --- the page's exercises: each solution shows what its exercise says to check ------------
+
+
+def test_solution_builds_once_without_a_lock(snippet_output: Output) -> None:
+    path = f"{SNIPPETS}/91_solution_build_once.py"
+    out = snippet_output(path)
+    assert re.search(r"^GIL enabled: (True|False)$", out, re.M), out
+    assert "4 threads asked for one key: build() ran 1 time" in out
+    assert "4 threads got a value; all the same object: True" in out
+    source = (ROOT / path).read_text(encoding="utf-8")
+    assert "Lock" not in source.split('"""', 2)[2], "the solution must hold no lock"
+
+
+def test_solution_threads_see_the_context_each_build_gives(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/92_solution_context_in_threads.py")
+    flag = re.search(r"sys\.flags\.thread_inherit_context: (\w+)$", out, re.M)[1]
+    plain = re.search(r"^plain Thread sees: +(.+)$", out, re.M)[1]
+    copied = re.search(r"^copy_context\(\)\.run sees: +(.+)$", out, re.M)[1]
+    assert copied == "eu-west", out  # the fix: the same on every build
+    # The build's default: 3.14+ free-threaded inherits (flag 1); otherwise empty.
+    assert plain == ("eu-west" if flag in {"1", "True"} else "(not set)"), out
+    if flag == "None":
+        assert "no such flag before 3.14" in out

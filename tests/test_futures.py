@@ -111,3 +111,25 @@ def test_python314_additions_are_shown_or_named(snippet_output: Output) -> None:
         for method in ("terminate", "kill"):
             pattern = rf"Process\.{method}\(\) on each worker:\s+.* raised BrokenProcessPool"
             assert re.search(pattern, out)
+
+
+# --- the page's exercises: each solution shows what its exercise says to check -------------
+
+
+def test_solution_cancels_the_rest_at_the_first_error(snippet_output: Output) -> None:
+    out = snippet_output("snippets/futures/91_solution_cancel_on_first_error.py")
+    assert "first error: task 3: bad input" in out
+    cancelled = set(ast.literal_eval(re.search(r"cancelled, never started: (\[.*\])", out)[1]))
+    started = set(ast.literal_eval(re.search(r"^started: (\[.*\])", out, re.M)[1]))
+    assert cancelled and not cancelled & started, out
+    assert cancelled | started == set(range(10)), out
+    assert 3 in started
+
+
+def test_solution_stops_a_running_task_so_shutdown_returns(snippet_output: Output) -> None:
+    out = snippet_output("snippets/futures/92_solution_stoppable_task.py")
+    shutdown = re.search(r"shutdown returned after ([\d.]+) s \(.* take ([\d.]+) s\)", out)
+    assert float(shutdown[1]) < float(shutdown[2]) / 10, out  # not the task's 10 s
+    assert re.search(r"task 0: stopped early, after \d+ of 200 steps", out), out
+    for n in (1, 2):  # cancelled; or, if it started as task 0 ended, it stopped at once
+        assert re.search(rf"task {n}: (cancelled|stopped early, after 0 of)", out), out

@@ -22,10 +22,19 @@ def test_every_example_is_on_the_page() -> None:
         assert f"{SNIPPETS}/{snippet.name}" in page, snippet.name
 
 
+def output_from_314(snippet_output: Output, name: str) -> str | None:
+    """A snippet's output on 3.14+. Before 3.14, None, once the output has said that
+    the module is missing (which version adds it) rather than skipping silently."""
+    out = snippet_output(f"{SNIPPETS}/{name}")
+    if HAS_MODULE:
+        return out
+    assert "there is no concurrent.interpreters (added in 3.14)" in out, out
+    return None
+
+
 def test_exec_call_queues_and_sharing(snippet_output: Output) -> None:
-    out = snippet_output(f"{SNIPPETS}/01_exec_call_and_queues.py")
-    if not HAS_MODULE:
-        assert "there is no concurrent.interpreters (added in 3.14)" in out
+    out = output_from_314(snippet_output, "01_exec_call_and_queues.py")
+    if out is None:
         return
     assert "'answer' in this __main__: False" in out
     assert "colorsys imported here too: False" in out
@@ -46,9 +55,8 @@ def test_exec_call_queues_and_sharing(snippet_output: Output) -> None:
 
 
 def test_interpreter_costs_between_thread_and_process(snippet_output: Output) -> None:
-    out = snippet_output(f"{SNIPPETS}/02_start_cost_and_memory.py")
-    if not HAS_MODULE:
-        assert "there is no concurrent.interpreters (added in 3.14)" in out
+    out = output_from_314(snippet_output, "02_start_cost_and_memory.py")
+    if out is None:
         return
     result = table(out, "Start + stop (ms)")
     start = {row[0]: number(row[1]) for row in result.rows}
@@ -60,3 +68,26 @@ def test_interpreter_costs_between_thread_and_process(snippet_output: Output) ->
         assert number(memory["interpreter"]) < number(memory["process (spawn)"])
     else:
         assert "not measured (no /proc)" in memory["interpreter"]
+
+
+# --- the page's exercises: each solution shows what its exercise says to check ------------
+
+
+def test_solution_worker_reports_a_bad_request(snippet_output: Output) -> None:
+    out = output_from_314(snippet_output, "91_solution_report_errors.py")
+    if out is None:
+        return
+    assert "request 10: ok: 285" in out
+    assert "request -1: error: ValueError: n must be 0 or more, not -1" in out
+    assert "request 1000: ok: 332833500" in out
+    assert "worker thread finished: True" in out
+
+
+def test_solution_two_workers_share_one_queue(snippet_output: Output) -> None:
+    out = output_from_314(snippet_output, "92_solution_two_workers.py")
+    if out is None:
+        return
+    answers = re.findall(r"^request +([\d,]+): answered by (A|B), right: (\w+)$", out, re.M)
+    assert len(answers) == 8 and {right for *_, right in answers} == {"True"}, out
+    assert "each request answered exactly once: True" in out
+    assert out.count("worker thread finished: True") == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
-from helpers import DOCS, Output
+from helpers import DOCS, ROOT, Output
 
 # The chapter's three pages, in reading order.
 PAGES = [
@@ -123,3 +123,78 @@ def test_pages_show_every_example_and_give_the_queue_guide() -> None:
     assert all(len(pages) == 1 for pages in where), where
     assert [pages[0] for pages in where] == sorted(pages[0] for pages in where)
     assert "## A queue, or a primitive?" in texts[1]
+
+
+# --- the chapter's exercises: each solution shows what its exercise says to check ----------
+
+
+def test_solution_deposits_twice_under_a_plain_lock(snippet_output: Output) -> None:
+    path = "snippets/synchronization/91_solution_lock_without_reentry.py"
+    out = snippet_output(path)
+    assert re.search(r"^Lock: .*balance = 20$", out, re.M), out
+    assert "Lock: free again afterwards? True" in out
+    code = (ROOT / path).read_text(encoding="utf-8").split('"""', 2)[2]
+    assert "RLock" not in code, "the solution must not use an RLock"
+
+
+def test_solution_close_loses_a_wakeup_with_notify_only(snippet_output: Output) -> None:
+    out = snippet_output("snippets/synchronization/92_solution_close_wakes_every_consumer.py")
+    timeout = float(re.search(r"timeout ([\d.]+) s", out)[1])
+
+    def stopped_after(how: str) -> list[float]:
+        line = re.search(rf"with {re.escape(how)}:\s+the consumers stopped after (.+)$", out, re.M)
+        return sorted(float(s) for s in re.findall(r"([\d.]+) s", line[1]))
+
+    fast, slow = stopped_after("notify()")
+    # One consumer was woken; the other slept out its whole timeout (a lower bound).
+    assert slow >= timeout * 0.95 and fast < slow / 2, out
+    assert all(seconds < slow / 2 for seconds in stopped_after("notify_all()")), out
+
+
+def test_solution_limits_each_host_inside_a_pool(snippet_output: Output) -> None:
+    out = snippet_output("snippets/synchronization/93_solution_semaphore_per_host.py")
+    done, total = map(int, re.search(r"^(\d+) of (\d+) downloads done", out, re.M).groups())
+    assert done == total == 16, out
+    peaks = [
+        (int(most), int(limit))
+        for most, limit in re.findall(r"\.example: at most (\d+) at once \(limit (\d+)\)", out)
+    ]
+    assert len(peaks) == 2 and all(1 <= most <= limit for most, limit in peaks), out
+    together = int(re.search(r"both hosts together: at most (\d+) at once", out)[1])
+    assert together > peaks[0][1], out  # the pool worked on both hosts at the same time
+
+
+def test_solution_late_party_breaks_the_barrier_for_all(snippet_output: Output) -> None:
+    out = snippet_output("snippets/synchronization/94_solution_barrier_late_party.py")
+    found = re.findall(
+        r"^\s+worker (\d): finished phases \[1, 2\], then BrokenBarrierError in phase 2 "
+        r"after waiting ([\d.]+) s$",
+        out,
+        re.M,
+    )
+    waited = {int(worker): float(seconds) for worker, seconds in found}
+    assert sorted(waited) == [0, 1, 2], out  # everyone stopped in phase 2
+    assert "phases [1, 2, 3]" not in out and "barrier.broken = True" in out
+    # The late worker found the barrier already broken: it hardly waited.
+    assert waited[2] < min(waited[0], waited[1]) / 2, out
+
+
+def test_solution_every_pool_task_sees_its_request_id(snippet_output: Output) -> None:
+    out = snippet_output("snippets/synchronization/95_solution_request_id_in_a_pool.py")
+    plain, copied = out.split("submit(copy_context().run, handle, n):")
+    assert re.findall(r"task (\d) sees req-(\d)", copied) == [(n, n) for n in "0123"], out
+    if not getattr(sys.flags, "thread_inherit_context", 0):
+        # Threads start in an empty context: a plain submit sees only the default.
+        assert plain.count("sees (unset)") == 4, out
+
+
+def test_solution_one_failure_stops_every_thread(snippet_output: Output) -> None:
+    out = snippet_output("snippets/synchronization/96_solution_first_failure_stops_all.py")
+    assert "worker-1: failed: RuntimeError('disk full')" in out
+    stopped = re.findall(
+        r"^(worker-\d): stopped by the signal after (\d+) of (\d+) steps$", out, re.M
+    )
+    assert [name for name, _, _ in stopped] == ["worker-2", "worker-3"], out
+    assert all(int(steps) < int(of) for _, steps, of in stopped), out
+    ended = re.search(r"ended after ([\d.]+) s \(.* not stopped: ([\d.]+) s\)", out)
+    assert float(ended[1]) < float(ended[2]) / 2, out  # long before their work's end
