@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from helpers import ROOT, Build
+from helpers import ROOT, Build, Table
 
 ARTIFACTS = ROOT / ".artifacts"  # ignored by git: screenshots and reports for review
 NOT_FOUND_PAGE = "404.html"
@@ -104,3 +104,15 @@ def local_target(site: Path, url: str) -> Path | None:
     if target.is_dir():
         target /= "index.html"
     return target if target.is_file() and target.resolve().is_relative_to(site.resolve()) else None
+
+
+def html_table(element: Tag) -> Table:
+    """A ``<table>`` as the shared Table, for output that a page shows as HTML (a
+    notebook's Markdown output): the first row's cells are the headers."""
+    assert element.name == "table", f"not a table: <{element.name}>"
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+        for row in element.find_all("tr")
+    ]
+    assert rows, "an empty <table>"
+    return Table(rows[0], rows[1:])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from helpers import ROOT, Build, build_site, snippet_fences
+from helpers import ROOT, Build, build_site, snippet_fences, working_site
 from snippet_runner.fence import FenceOptions
 from snippet_runner.process import Run, run_snippet, timeout_for
 
@@ -33,6 +33,14 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     # other interpreter's records in .records/ (dev.py measure) off its pages.
     no_records = tmp_path_factory.mktemp("no-records")
     return build_site(tmp_path_factory.mktemp("build"), {"SNIPPET_RECORDS_DIR": str(no_records)})
+
+
+@pytest.fixture(scope="session")
+def working_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """One build of helpers.working_site() as the tests build throwaway sites (every
+    snippet run fresh), shared by the tests that check different facts of it."""
+    root = tmp_path_factory.mktemp("working")
+    return build_site(root / "out", cwd=working_site(root / "src"))
 
 
 _runs: dict[str, Run] = {}

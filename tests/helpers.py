@@ -423,6 +423,75 @@ def throwaway_site(
     return tmp_path
 
 
+# Two programs with sections to excerpt: one with a section inside a function and one
+# outside, and one whose excerpt has a line as long as the formatter allows.
+SECTIONED = '''"""Two sections, one inside a function."""
+
+import sys
+
+
+# --8<-- [start:work]
+def work(n):
+    return sum(range(n))
+# --8<-- [end:work]
+
+
+def main():
+    # --8<-- [start:call]
+    print(work(10))
+    # --8<-- [end:call]
+    # --8<-- [start:next]
+    print(sys.version_info[:2])
+    # --8<-- [end:next]
+
+
+if __name__ == "__main__":
+    main()
+'''
+LONGEST_LINE = "    x = 1  # " + "a" * (88 - 13)  # as long as the formatter allows
+WIDE = GOOD.replace(
+    '    print("hello from the demo")',
+    f'    # --8<-- [start:body]\n{LONGEST_LINE}\n    print("hello from the demo", x)\n'
+    "    # --8<-- [end:body]",
+)
+
+
+def working_site(dest: Path) -> Path:
+    """A throwaway site of snippets that work, which tests that check different facts
+    of a working build share one build of (the fixture ``working_build``).
+
+    - index.md: GOOD (01_demo.py), one that takes a second (02_slow.py), and one whose
+      Markdown output shows an image it writes (03_dot.py);
+    - excerpt.md: SECTIONED (04_sections.py), its section "call" with its line 1 highlighted;
+    - wide.md: WIDE (05_wide.py), its section "body" with its line 1 highlighted.
+    """
+    site = throwaway_site(dest, GOOD)
+    slow = GOOD.replace('print("hello from the demo")', "import time\n    time.sleep(1)")
+    dot = GOOD.replace(
+        'print("hello from the demo")',
+        'open("dot.svg", "w").write("<svg xmlns=\'http://www.w3.org/2000/svg\'/>")\n'
+        '    print("![a dot](dot.svg)")',
+    )
+    demo = site / "snippets" / "demo"
+    for name, code in [
+        ("02_slow.py", slow),
+        ("03_dot.py", dot),
+        ("04_sections.py", SECTIONED),
+        ("05_wide.py", WIDE),
+    ]:
+        write(demo / name, code)
+    index = site / "docs" / "index.md"
+    index.write_text(
+        index.read_text()
+        + "\n```python-snippet\nsnippets/demo/02_slow.py\n```\n"
+        + '\n```python-snippet output="markdown"\nsnippets/demo/03_dot.py\n```\n'
+    )
+    for page, name, section in [("excerpt", "04_sections", "call"), ("wide", "05_wide", "body")]:
+        fence = f'```python-snippet sections="{section}" hl="1"\nsnippets/demo/{name}.py\n```\n'
+        write(site / "docs" / f"{page}.md", f"# {page}\n\n{fence}")
+    return site
+
+
 # --- checking the docs' code blocks ----------------------------------------------------------
 
 

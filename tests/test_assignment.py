@@ -14,15 +14,14 @@ import math
 import multiprocessing
 import os
 import re
-import subprocess
 import sys
 import warnings
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
-from helpers import DOCS, ROOT, Output, Table, number, table, tables
+from built_site import Page, html_table, site_dir
+from helpers import DOCS, ROOT, Build, Output, Table, number, table, tables
 
 sys.path.insert(0, str(ROOT / "snippets" / "assignment"))
 import file_processors as fp
@@ -406,31 +405,34 @@ def test_the_notebook_is_stored_without_outputs() -> None:
     assert "import file_processors" in source  # not classes defined in a cell
 
 
-def test_the_notebook_runs_the_comparison_with_a_tenth_of_the_work(tmp_path: Path) -> None:
-    """Executed as the build executes it: every cell runs, and both tables come out."""
-    executed = tmp_path / NOTEBOOK.name
-    command = [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute"]
-    subprocess.run(
-        [*command, str(NOTEBOOK), "--output", str(executed), "--ExecutePreprocessor.timeout=240"],
-        cwd=DOCS,
-        check=True,
-        capture_output=True,
-        timeout=280,
-    )
-    notebook = nbformat.read(executed, as_version=4)
-    outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
-    assert not [out for out in outputs if out.output_type == "error"]
-    text = "\n".join(
-        out.get("text", "") or out.get("data", {}).get("text/markdown", "") for out in outputs
-    )
+def test_the_built_notebook_ran_the_comparison_with_a_tenth_of_the_work(
+    site_build: Build,
+) -> None:
+    """The build executed it (a failing cell fails the strict build: allow_errors is
+    false): every code cell ran, and both tables came out, as the page shows them."""
+    page = Page(site_dir(site_build), site_build.site / "assignment_notebook" / "index.html")
+    code_cells = [
+        c for c in json.loads(NOTEBOOK.read_text("utf-8"))["cells"] if c["cell_type"] == "code"
+    ]
+    prompts = [p.get_text(strip=True) for p in page.article.select(".jp-CodeCell .jp-InputPrompt")]
+    assert len(prompts) == len(code_cells)
+    assert all(re.fullmatch(r"In\s\[\d+\]:", prompt) for prompt in prompts), prompts
+    outputs = page.article.select(".jp-OutputArea-output")
+    text = "\n".join(output.get_text(" ", strip=True) for output in outputs)
+    # An error output (shown only if allow_errors were turned on) is stderr with a traceback.
+    stderr = page.article.select('[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert not [e for e in stderr if "Traceback" in e.get_text()], "a cell raised"
     assert f"about {fp.WORK_SECONDS / 10:g} s of work per file" in text
     for mode in fp.MODES:
         names = [m.processor.name for m in comparison.models(mode, 10, log_dir="unused")]
-        assert mode_table(text, mode).column("Model") == names
+        title = page.article.find("strong", string=comparison.TITLES[mode])
+        assert title is not None, f"no table titled {comparison.TITLES[mode]!r}"
+        found = html_table(title.find_next("table"))
+        assert found.column("Model") == names
     assert "Measured on " in text and "start method spawn" in text
 
 
-def test_the_built_notebook_ran_and_loads_nothing_from_elsewhere(site_build: Any) -> None:
+def test_the_built_notebook_ran_and_loads_nothing_from_elsewhere(site_build: Build) -> None:
     page = site_build.site / "assignment_notebook"
     html = (page / "index.html").read_text(encoding="utf-8")
     assert (page / NOTEBOOK.name).is_file()  # the download link's target

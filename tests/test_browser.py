@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from built_site import ARTIFACTS, BASE_PATH, NOT_FOUND_PAGE, reader_pages, site_dir
-from helpers import GOOD, Build, build_site, throwaway_site
+from helpers import LONGEST_LINE, Build
 from playwright.sync_api import BrowserContext, Page, Request, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -577,12 +577,6 @@ def test_404_page_is_served_for_missing_paths(
 
 # --- an excerpt, its whole program and its highlighted lines, on a throwaway site ----------------
 
-LONGEST_LINE = "    x = 1  # " + "a" * (88 - 13)  # as long as the formatter allows
-EXCERPT_SNIPPET = GOOD.replace(
-    '    print("hello from the demo")',
-    f'    # --8<-- [start:body]\n{LONGEST_LINE}\n    print("hello from the demo", x)\n'
-    "    # --8<-- [end:body]",
-)
 LINE_HEIGHTS = """() => {
   const table = document.querySelector("article .highlighttable");
   const size = element => {
@@ -603,10 +597,9 @@ HIGHLIGHT_COLOURS = """() => {
 
 
 def test_an_excerpt_its_whole_program_and_highlights_render(
-    browser: tuple[BrowserContext, Recorder], tmp_path: Path
+    browser: tuple[BrowserContext, Recorder], working_build: Build
 ) -> None:
-    site = throwaway_site(tmp_path / "src", EXCERPT_SNIPPET, fence_options='sections="body" hl="1"')
-    result = build_site(tmp_path / "out", cwd=site)
+    result = working_build  # its page wide.md shows helpers.WIDE's section "body"
     assert result.returncode == 0, result.log
     # Served on 127.0.0.1: the browser's router refuses every other address, file: too.
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(result.site))
@@ -615,7 +608,7 @@ def test_an_excerpt_its_whole_program_and_highlights_render(
     threading.Thread(target=server.serve_forever, daemon=True).start()
     tab = browser[0].new_page()
     try:
-        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/wide/index.html")
         code_tab = tab.locator("article .tabbed-block").first
         excerpt = code_tab.locator(".highlight", has=tab.locator(".filename", has_text="(excerpt)"))
         assert excerpt.is_visible()

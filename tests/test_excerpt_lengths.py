@@ -16,15 +16,13 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
+from built_site import site_pages
 from helpers import (
     GOOD,
     Build,
-    build_site,
     shown_lines,
     snippet_fences,
-    throwaway_site,
-    write,
 )
 
 MEDIAN_LIMIT = 40
@@ -35,11 +33,10 @@ LIMIT = 80
 ALLOWED_LONGER: dict[str, str] = {}
 
 
-def shown_code(page_html: str) -> list[tuple[str, int]]:
-    """(title, lines) of each Code tab's example on a page, in order. The title is the
-    file's path; an excerpt's ends in "(excerpt)". A collapsed block inside the Code
-    tab (the whole program) is not counted."""
-    soup = BeautifulSoup(page_html, "html.parser")
+def shown_code(soup: Tag) -> list[tuple[str, int]]:
+    """(title, lines) of each Code tab's example on a parsed page, in order. The title
+    is the file's path; an excerpt's ends in "(excerpt)". A collapsed block inside the
+    Code tab (the whole program) is not counted."""
     found: list[tuple[str, int]] = []
     for tab_set in soup.select("article .tabbed-set"):
         labels = [
@@ -72,10 +69,7 @@ def _inside_details(block: Tag, code_tab: Tag) -> bool:
 
 def site_lengths(site: Path) -> dict[str, list[tuple[str, int]]]:
     """Every built page with a Code tab -> its examples' (title, lines)."""
-    lengths = {
-        page.relative_to(site).as_posix(): shown_code(page.read_text(encoding="utf-8"))
-        for page in sorted(site.rglob("*.html"))
-    }
+    lengths = {page.rel: shown_code(page.soup) for page in site_pages(site)}  # parsed once
     return {page: blocks for page, blocks in lengths.items() if blocks}
 
 
@@ -83,27 +77,19 @@ def snippet_path(title: str) -> str:
     return title.removesuffix(" (excerpt)")
 
 
-def test_shown_code_counts_the_excerpt_not_the_whole_program(tmp_path: Path) -> None:
-    """The measurement itself, on a throwaway site: an excerpt and a whole file."""
-    site = throwaway_site(tmp_path / "src", GOOD, fence_options='sections="body"')
-    write(
-        site / "snippets" / "demo" / "01_demo.py",
-        GOOD.replace("    print(", "    # --8<-- [start:body]\n    print(").replace(
-            'demo")\n', 'demo")\n    # --8<-- [end:body]\n'
-        ),
-    )
-    index = site / "docs" / "index.md"
-    index.write_text(
-        index.read_text() + "\n```python-snippet\nsnippets/demo/01_demo.py\n```\n", "utf-8"
-    )
-    result = build_site(tmp_path / "out", cwd=site)
-    assert result.returncode == 0, result.log
-    lengths = shown_code((result.site / "index.html").read_text(encoding="utf-8"))
-    whole = len(GOOD.rstrip("\n").splitlines())
-    assert lengths == [
-        ("snippets/demo/01_demo.py (excerpt)", 1),
-        ("snippets/demo/01_demo.py", whole),
+def test_shown_code_counts_the_excerpt_not_the_whole_program(working_build: Build) -> None:
+    """The measurement itself, on a throwaway site: an excerpt (whose page also holds
+    the whole program, collapsed) and whole files."""
+    assert working_build.returncode == 0, working_build.log
+    pages = {page.rel: page for page in site_pages(working_build.site)}
+    assert shown_code(pages["excerpt/index.html"].soup) == [
+        ("snippets/demo/04_sections.py (excerpt)", 1)
     ]
+    whole = len(GOOD.rstrip("\n").splitlines())
+    index = shown_code(pages["index.html"].soup)
+    names = ["01_demo.py", "02_slow.py", "03_dot.py"]
+    assert [title for title, _ in index] == [f"snippets/demo/{name}" for name in names]
+    assert index[0][1] == whole
 
 
 def test_every_code_tab_is_measured(site_build: Build) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import GOOD, build_site, throwaway_site
+from helpers import GOOD, SECTIONED, Build, build_site, throwaway_site
 from snippet_runner.excerpt import (
     ELISION,
     code_tab,
@@ -20,30 +20,6 @@ from snippet_runner.excerpt import (
     without_markers,
 )
 from snippet_runner.fence import FenceOptions, SnippetError, validator
-
-PROGRAM = '''"""Two sections, one inside a function."""
-
-import sys
-
-
-# --8<-- [start:work]
-def work(n):
-    return sum(range(n))
-# --8<-- [end:work]
-
-
-def main():
-    # --8<-- [start:call]
-    print(work(10))
-    # --8<-- [end:call]
-    # --8<-- [start:next]
-    print(sys.version_info[:2])
-    # --8<-- [end:next]
-
-
-if __name__ == "__main__":
-    main()
-'''
 
 
 def test_fence_options_parse_sections_and_highlighted_lines() -> None:
@@ -73,21 +49,21 @@ def test_wrong_fence_options_stop_the_build(inputs: dict[str, str], error: str) 
 
 
 def test_sections_are_found_between_their_markers() -> None:
-    found = sections(PROGRAM)
+    found = sections(SECTIONED)
     assert list(found) == ["work", "call", "next"]
-    lines = PROGRAM.splitlines()
+    lines = SECTIONED.splitlines()
     assert lines[found["work"].start] == "def work(n):"
     assert lines[found["call"].end] == "    print(work(10))"
 
 
 def test_a_cut_shows_the_sections_dedented_without_markers() -> None:
-    assert cut(PROGRAM, ("call",)) == "print(work(10))"
+    assert cut(SECTIONED, ("call",)) == "print(work(10))"
     # Adjacent in the file (only markers between them): no elision line.
-    assert cut(PROGRAM, ("call", "next")) == "print(work(10))\nprint(sys.version_info[:2])"
+    assert cut(SECTIONED, ("call", "next")) == "print(work(10))\nprint(sys.version_info[:2])"
     # Not adjacent, or not in file order: an elision line between them.
-    shown = cut(PROGRAM, ("work", "call")).splitlines()
+    shown = cut(SECTIONED, ("work", "call")).splitlines()
     assert shown == ["def work(n):", "    return sum(range(n))", "", ELISION, "", "print(work(10))"]
-    assert cut(PROGRAM, ("next", "call")).splitlines()[1:4] == ["", ELISION, ""]
+    assert cut(SECTIONED, ("next", "call")).splitlines()[1:4] == ["", ELISION, ""]
     # Only blank lines between two sections: nothing is left out, so no elision line.
     two = "# --8<-- [start:a]\na = 1\n\n# --8<-- [end:a]\n\n\n# --8<-- [start:b]\nb = 2\n"
     assert cut(two + "# --8<-- [end:b]\n", ("a", "b")) == "a = 1\n\n\nb = 2"
@@ -101,15 +77,15 @@ def test_a_section_nested_in_another_shows_without_its_markers() -> None:
 
 
 def test_the_whole_program_shows_without_markers() -> None:
-    whole = without_markers(PROGRAM)
+    whole = without_markers(SECTIONED)
     assert "8<" not in whole
-    assert len(whole.splitlines()) == len(PROGRAM.splitlines()) - 6
+    assert len(whole.splitlines()) == len(SECTIONED.splitlines()) - 6
 
 
 @pytest.mark.parametrize(
     ("source", "names", "error"),
     [
-        (PROGRAM, ("missing",), r"no section\(s\) \['missing'\] in the file; it has \['call'"),
+        (SECTIONED, ("missing",), r"no section\(s\) \['missing'\] in the file; it has \['call'"),
         ("x = 1\n", ("a",), "it has none"),
         ("# --8<-- [start:a]\nx = 1\n", ("a",), r"\['a'\] never end"),
         ("x = 1\n# --8<-- [end:a]\n", ("a",), "line 2: section 'a' ends without a start"),
@@ -124,7 +100,7 @@ def test_a_wrong_cut_is_an_error(source: str, names: tuple[str, ...], error: str
 
 
 def test_the_code_tab_has_the_command_the_excerpt_and_the_whole_program() -> None:
-    tab = code_tab("snippets/demo/01_demo.py", PROGRAM, ("call",), ((1, 1),))
+    tab = code_tab("snippets/demo/01_demo.py", SECTIONED, ("call",), ((1, 1),))
     command, excerpt, whole = tab.split("\n\n", 2)
     assert command == "```bash\npython snippets/demo/01_demo.py\n```"
     assert excerpt.startswith('```python title="snippets/demo/01_demo.py (excerpt)" linenums="1"')
@@ -141,7 +117,7 @@ def test_without_sections_the_code_tab_shows_the_whole_file_once() -> None:
 
 def test_a_highlight_past_the_excerpt_is_an_error() -> None:
     with pytest.raises(ValueError, match="hl 2 is past the 1 line"):
-        code_tab("snippets/demo/01_demo.py", PROGRAM, ("call",), ((2, 2),))
+        code_tab("snippets/demo/01_demo.py", SECTIONED, ("call",), ((2, 2),))
 
 
 def test_backticks_in_the_source_cannot_close_the_block() -> None:
@@ -150,24 +126,25 @@ def test_backticks_in_the_source_cannot_close_the_block() -> None:
 
 
 def test_build_fails_naming_the_file_and_the_unknown_section(tmp_path: Path) -> None:
-    site = throwaway_site(tmp_path / "src", PROGRAM, fence_options='sections="work nope"')
+    site = throwaway_site(tmp_path / "src", SECTIONED, fence_options='sections="work nope"')
     result = build_site(tmp_path / "out", cwd=site)
     assert result.returncode != 0
     assert "snippets/demo/01_demo.py: no section(s) ['nope'] in the file" in result.log
 
 
-def test_an_excerpt_renders_with_the_whole_program_and_the_whole_output(tmp_path: Path) -> None:
-    site = throwaway_site(tmp_path / "src", PROGRAM, fence_options='sections="call" hl="1"')
-    result = build_site(tmp_path / "out", cwd=site)
+def test_an_excerpt_renders_with_the_whole_program_and_the_whole_output(
+    working_build: Build,
+) -> None:
+    result = working_build
     assert result.returncode == 0, result.log
-    soup = BeautifulSoup((result.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup((result.site / "excerpt" / "index.html").read_text("utf-8"), "html.parser")
     [code, output] = soup.select("article .tabbed-set > .tabbed-content > .tabbed-block")
     command, excerpt, *_ = code.select(".highlight")
-    assert command.get_text().strip() == "python snippets/demo/01_demo.py"
+    assert command.get_text().strip() == "python snippets/demo/04_sections.py"
     assert excerpt.select_one("td.code").get_text().strip() == "print(work(10))"
     assert excerpt.select_one(".hll").get_text().strip() == "print(work(10))"
     whole = code.select_one("details.note")
     assert whole.summary.get_text().strip() == "The whole program"
-    assert whole.select_one("td.code").get_text().strip() == without_markers(PROGRAM).strip()
+    assert whole.select_one("td.code").get_text().strip() == without_markers(SECTIONED).strip()
     # The file ran whole: the output has what the sections outside the excerpt print.
     assert re.fullmatch(r"45\n\(3, \d+\)", output.get_text().strip()), output.get_text()

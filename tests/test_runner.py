@@ -180,22 +180,15 @@ def build(tmp_path: Path, site: Path, **env: str) -> Build:
     return build_site(tmp_path / "out", env=env, cwd=site)
 
 
-def test_throwaway_site_builds_when_nothing_is_wrong(tmp_path: Path) -> None:
-    result = build(tmp_path, throwaway_site(tmp_path / "src", GOOD))
-    assert result.returncode == 0, result.log
-    assert "hello from the demo" in (result.site / "index.html").read_text(encoding="utf-8")
+def test_throwaway_site_builds_when_nothing_is_wrong(working_build: Build) -> None:
+    assert working_build.returncode == 0, working_build.log
+    assert "hello from the demo" in (working_build.site / "index.html").read_text("utf-8")
 
 
-def test_markdown_output_embeds_the_images_a_snippet_writes(tmp_path: Path) -> None:
-    code = GOOD.replace(
-        'print("hello from the demo")',
-        'open("dot.svg", "w").write("<svg xmlns=\'http://www.w3.org/2000/svg\'/>")\n'
-        '    print("![a dot](dot.svg)")',
-    )
-    site = throwaway_site(tmp_path / "src", code, fence_options='output="markdown"')
-    result = build(tmp_path, site)
-    assert result.returncode == 0, result.log
-    assert 'alt="a dot" src="data:image/svg+xml;base64,' in (result.site / "index.html").read_text()
+def test_markdown_output_embeds_the_images_a_snippet_writes(working_build: Build) -> None:
+    assert working_build.returncode == 0, working_build.log
+    page = (working_build.site / "index.html").read_text("utf-8")
+    assert 'alt="a dot" src="data:image/svg+xml;base64,' in page
 
 
 def _with_main(body: str) -> str:
