@@ -52,8 +52,8 @@ def test_every_chapter_ends_with_two_or_three_exercises_and_their_solutions() ->
     problems = []
     for page in chapters():
         text = (DOCS / page).read_text(encoding="utf-8")
-        heading, _, exercises = text.partition("\n## Exercises\n")
-        if not heading or not exercises:
+        _, found, exercises = text.partition("\n## Exercises\n")
+        if not found:
             problems.append(f"{page}: no '## Exercises' section")
             continue
         solutions = [m["path"] for m in _SOLUTION.finditer(exercises)]
