@@ -143,6 +143,39 @@ def test_the_comparison_page_never_runs_an_example_in_serve(
     assert [job.relative for job in queued] == ["snippets/demo/01_demo.py"]
 
 
+def test_serve_runs_a_quick_edited_example_inside_its_rebuild(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One rebuild, not two, shows an edited example's new output, if it ran quickly
+    last time and the worker is idle; any other example waits for the worker."""
+    site = throwaway_site(tmp_path / "src", GOOD)
+    as_command(monkeypatch, ["mkdocs", "serve"], {"MKDOCS_CONFIG_DIR": str(site)})
+    queued: list[serve.Job] = []
+    monkeypatch.setattr(serve.worker, "request", queued.append)
+    demo = site / "snippets/demo/01_demo.py"  # written after serve.py was imported: edited
+
+    def shown() -> Run | None:
+        return serve.show(demo, 30.0, "text", 0)
+
+    costs = site / cache.COSTS
+    assert shown() is None and len(queued) == 1  # no known cost: the worker runs it
+    write(costs, json.dumps({"snippets/demo/01_demo.py": serve.INLINE_SECONDS * 5}))
+    assert shown() is None and len(queued) == 2  # slow last time
+    write(costs, json.dumps({"snippets/demo/01_demo.py": serve.INLINE_SECONDS / 2}))
+    with monkeypatch.context() as patch:
+        patch.setattr(serve.worker, "_busy", True)
+        assert shown() is None and len(queued) == 3  # the worker is running another
+    old = serve._STARTED.timestamp() - 60
+    os.utime(demo, (old, old))
+    assert shown() is None and len(queued) == 4  # not edited since serve started
+    demo.touch()
+    run = shown()
+    assert run is not None and "hello from the demo" in run.output, run
+    assert len(queued) == 4 and not serve.worker._busy
+    again = shown()  # cached now
+    assert again is not None and again.cached and again.output == run.output
+
+
 @pytest.mark.parametrize(
     ("argv", "env", "expected"),
     [

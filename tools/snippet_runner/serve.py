@@ -12,6 +12,8 @@ a page is done it writes ``.cache/serve/rebuild``: mkdocs.yml watches that folde
 serve rebuilds (nothing new to run: every output is cached) and the browser reloads.
 One rebuild a page, not one a snippet: each rebuild costs about as much as a
 prose-only edit, and the worker waits for it so that it never runs beside a build.
+An example just edited that ran quickly last time runs inside its edit's rebuild
+instead, when the worker is idle (``INLINE_SECONDS``): one rebuild shows it.
 
 Notebooks come after the examples (notebooks.py): in serve mode mkdocs.yml gives
 mkdocs-jupyter ``execute: false`` and ``cache: true`` (``notebook_execute()`` and
@@ -30,6 +32,7 @@ import contextlib
 import datetime
 import html
 import logging
+import math
 import os
 import signal
 import sys
@@ -118,15 +121,37 @@ def _refuse_outside_serve() -> None:
         raise RuntimeError("placeholders and background runs exist only in `serve`")
 
 
+# An example edited since serve started whose last run took at most INLINE_SECONDS runs
+# inside the rebuild its edit started, when the worker is idle: its new output then
+# shows after one rebuild, not after that one and a second that the worker asks for.
+# Its run is still the only one (the worker never runs beside a build). It may take up
+# to INLINE_TIMEOUT there; longer (the edit made it slow), it goes to the worker.
+INLINE_SECONDS = 1.0
+INLINE_TIMEOUT = 10.0
+
+
 def show(path: Path, timeout: float, output: str, returncode: int) -> Run | None:
-    """The run the page shows now: a cached success, or a failure this serve recorded;
-    None (after queuing the snippet) when the page must show a placeholder."""
+    """The run the page shows now: a cached success, or a failure this serve recorded,
+    or a quick edited example's new run; None (after queuing the snippet) when the page
+    must show a placeholder."""
     entry = cache.entry_for(path, output, returncode)
     run = cache.load(entry, timeout)
     if run and (run.failure() is None or _finished(run) >= _STARTED):
         return run
-    worker.request(Job(shown(path), path, entry, timeout, output, returncode))
+    job = Job(shown(path), path, entry, timeout, output, returncode)
+    if _quick_edit(job) and (run := worker.run_now(job)) is not None:
+        return run
+    worker.request(job)
     return None
+
+
+def _quick_edit(job: Job) -> bool:
+    """Edited since serve started, and quick the last time it ran."""
+    try:
+        edited = job.path.stat().st_mtime > _STARTED.timestamp()
+    except OSError:
+        return False
+    return edited and cache.costs().get(job.relative, math.inf) <= INLINE_SECONDS
 
 
 def _finished(run: Run) -> datetime.datetime:
@@ -209,6 +234,7 @@ class Worker:
         self._requested: dict[Path, Job] = {}  # by cache entry, in this build
         self._pending: list[Job] = []
         self._running: Job | None = None
+        self._busy = False  # running an example or a notebook, here or in the build
         self._tree: ProcessTree | None = None
         self._building = False
         self._builds = 0  # builds that ended
@@ -229,6 +255,29 @@ class Worker:
                 self._pending.append(job)
             self._start()
             self._cond.notify_all()
+
+    def run_now(self, job: Job) -> Run | None:
+        """Run ``job`` here and now if the worker is idle (see INLINE_SECONDS); None if it
+        is busy, or if the run outgrew INLINE_TIMEOUT (then the worker runs it)."""
+        _refuse_outside_serve()
+        with self._cond:
+            if self._busy:
+                return None
+            self._busy = True
+            self._pending = [j for j in self._pending if j.entry != job.entry]
+        try:
+            quick = replace(job, timeout=min(job.timeout, INLINE_TIMEOUT))
+            run = self._run(quick)
+        finally:
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+        if run.timed_out and quick.timeout < job.timeout:
+            return None
+        _say(f"{job.relative} ran in {run.seconds:.1f} s, within the rebuild of its edit")
+        if run.failure():
+            _say(f"FAILED {run.describe_failure()}")
+        return run
 
     def _start(self) -> None:
         if self._thread is None:
@@ -279,20 +328,24 @@ class Worker:
         while True:
             with self._cond:  # one decision under the lock: a build may swap the queue
                 self._cond.wait_for(
-                    lambda: (self._pending or self._notebooks_due) and not self._building
+                    lambda: (self._pending or self._notebooks_due)
+                    and not (self._building or self._busy)
                 )
                 job = self._pending.pop(0) if self._pending else None
                 self._notebooks_due = self._notebooks_due and job is not None
                 self._running = job
+                self._busy = True
             try:
                 if job is None:
                     self._execute_notebooks()
                 else:
                     self._example(job)
             except Exception as error:  # the worker must outlive one bad run
+                _say(f"FAILED the background worker: {type(error).__name__}: {error}")
+            finally:
                 with self._cond:
                     self._running = None
-                _say(f"FAILED the background worker: {type(error).__name__}: {error}")
+                    self._busy = False
 
     def _example(self, job: Job) -> None:
         with self._cond:
@@ -358,12 +411,16 @@ class Worker:
         """Make serve rebuild (it watches SERVE_DIR), and wait until that build ends."""
         with self._cond:
             builds = self._builds
+            self._busy = False  # nothing runs meanwhile: an edit's rebuild may run its example
+            self._cond.notify_all()
         marker = project_root() / SERVE_DIR / "rebuild"
         marker.write_text(f"{time.time()}\n", "utf-8")
         with self._cond:
             self._cond.wait_for(
                 lambda: self._builds > builds and not self._building, timeout=self.REBUILD_WAIT
             )
+            self._cond.wait_for(lambda: not self._busy, timeout=2 * INLINE_TIMEOUT)
+            self._busy = True
 
 
 def _in_nav_order(jobs: list[Job]) -> list[Job]:
