@@ -140,7 +140,9 @@ def main() -> None:
     if "--json" in sys.argv[1:]:
         print(as_json(workers))
         return
+    others = measure.watch_other_programs()  # threads in parallel need free CPUs
     result = benchmark(workers, processes=True)
+    taken = others()
     sequential, threads, processes = result.timings
     one_busy, threads_busy = result.busy
 
@@ -163,6 +165,7 @@ def main() -> None:
         repeats=REPEATS,
         statistic="times as median (min–max); speed-ups from the fastest runs",
         start_method=START_METHOD,
+        others=taken,
     )
     print(
         "\nCPUs busy: this process's CPU time divided by the wall time, during one "

@@ -166,7 +166,7 @@ def _render(shown: str, md: Any, memo: bool) -> str:
 
     if not memo:
         return render()
-    config = hashlib.sha256((project_root() / "mkdocs.yml").read_bytes()).hexdigest()
+    config = _config_digest(project_root() / "mkdocs.yml")
     counts = _used.setdefault(md, collections.Counter())
     counts[(config, shown)] += 1
     key = (config, shown, counts[(config, shown)])
@@ -175,3 +175,14 @@ def _render(shown: str, md: Any, memo: bool) -> str:
             _rendered.clear()
         _rendered[key] = render()
     return _rendered[key]
+
+
+def _config_digest(config: Path) -> str:
+    """The digest of mkdocs.yml, read again only when its size or time stamp changes."""
+    stat = config.stat()
+    return _digest(config, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _digest(config: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(config.read_bytes()).hexdigest()
