@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -176,10 +178,6 @@ def test_fence_options_are_parsed_once_with_defaults() -> None:
 # --- whole builds on a throwaway site: one injected fault each ----------------------------------
 
 
-def build(tmp_path: Path, site: Path, **env: str) -> Build:
-    return build_site(tmp_path / "out", env=env, cwd=site)
-
-
 def test_throwaway_site_builds_when_nothing_is_wrong(working_build: Build) -> None:
     assert working_build.returncode == 0, working_build.log
     assert "hello from the demo" in (working_build.site / "index.html").read_text("utf-8")
@@ -240,42 +238,71 @@ FAULTS = {
 }
 
 
+@dataclass(frozen=True)
+class FaultyBuild:
+    result: Build
+    marker: str  # in the snippet's path and in every command line it starts
+    seconds: float
+
+
+def _faulty_site(root: Path, name: str) -> tuple[Path, dict[str, str]]:
+    """The throwaway site for one injected fault (FAULTS, or a broken page), and its env."""
+    if name == "missing snippet":
+        return throwaway_site(root, GOOD, include="snippets/demo/02_missing.py"), {}
+    if name == "missing include":
+        site = throwaway_site(root, GOOD)
+        index = site / "docs" / "index.md"
+        index.write_text(index.read_text() + '\n--8<-- "docs/_missing_part.md"\n')
+        return site, {}
+    code, fence_options, env, _expected = FAULTS[name]
+    marker = root.name
+    return throwaway_site(root, code.replace("{marker}", marker), fence_options=fence_options), env
+
+
+@pytest.fixture(scope="module")
+def faulty_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FaultyBuild]:
+    """Every faulty site, built at once. Each build mostly starts MkDocs or waits for a
+    timeout, so eight in parallel take about as long as the slowest one: seconds,
+    where one after another took half a minute. No build here is timed but by its limit."""
+    names = [*FAULTS, "missing snippet", "missing include"]
+
+    def build_one(name: str) -> FaultyBuild:
+        root = tmp_path_factory.mktemp("fault") / f"marker-{uuid.uuid4().hex}"
+        site, env = _faulty_site(root, name)
+        start = time.monotonic()
+        result = build_site(root.parent / "out", env=env, cwd=site)
+        return FaultyBuild(result, root.name, time.monotonic() - start)
+
+    with ThreadPoolExecutor(len(names)) as pool:
+        return dict(zip(names, pool.map(build_one, names), strict=True))
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to look for survivors")
 @pytest.mark.parametrize("fault", FAULTS)
 def test_build_fails_naming_the_broken_snippet_and_leaves_nothing(
-    tmp_path: Path, fault: str
+    faulty_builds: dict[str, FaultyBuild], fault: str
 ) -> None:
-    code, fence_options, env, expected = FAULTS[fault]
-    # The marker is in the snippet's path (so in its command line and its forked
-    # children's) and in every command line it starts itself.
-    marker = f"marker-{uuid.uuid4().hex}"
-    site = throwaway_site(
-        tmp_path / marker, code.replace("{marker}", marker), fence_options=fence_options
-    )
-    start = time.monotonic()
-    result = build(tmp_path, site, **env)
-    assert time.monotonic() - start < 90
+    built = faulty_builds[fault]
+    result, (headline, *details) = built.result, FAULTS[fault][3]
+    assert built.seconds < 90
     assert result.returncode != 0, result.log
-    headline, *details = expected
     assert f"snippets/demo/01_demo.py {headline}" in result.log, result.log[-3000:]
     assert all(text in result.log for text in details), result.log[-3000:]
     assert "Run it alone: python snippets/demo/01_demo.py" in result.log
     time.sleep(0.5)
-    assert live_processes_mentioning(marker) == []
+    assert live_processes_mentioning(built.marker) == []
 
 
-def test_build_fails_on_a_fence_naming_a_missing_snippet(tmp_path: Path) -> None:
-    site = throwaway_site(tmp_path / "src", GOOD, include="snippets/demo/02_missing.py")
-    result = build(tmp_path, site)
+def test_build_fails_on_a_fence_naming_a_missing_snippet(
+    faulty_builds: dict[str, FaultyBuild],
+) -> None:
+    result = faulty_builds["missing snippet"].result
     assert result.returncode != 0
     assert "names 'snippets/demo/02_missing.py', which is not a .py file" in result.log
 
 
-def test_build_fails_on_a_missing_include(tmp_path: Path) -> None:
-    site = throwaway_site(tmp_path / "src", GOOD)
-    index = site / "docs" / "index.md"
-    index.write_text(index.read_text() + '\n--8<-- "docs/_missing_part.md"\n')
-    result = build(tmp_path, site)
+def test_build_fails_on_a_missing_include(faulty_builds: dict[str, FaultyBuild]) -> None:
+    result = faulty_builds["missing include"].result
     assert result.returncode != 0
     assert "docs/_missing_part.md" in result.log
 
