@@ -165,6 +165,10 @@ def test_serve_runs_a_quick_edited_example_inside_its_rebuild(
     with monkeypatch.context() as patch:
         patch.setattr(serve.worker, "_busy", True)
         assert shown() is None and len(queued) == 3  # the worker is running another
+        patch.setattr(serve.worker, "_busy", False)
+        patch.setattr(serve.worker, "_inline_spent", serve.INLINE_BUDGET)
+        assert shown() is None and len(queued) == 4  # this build ran enough already
+    queued.pop()
     old = serve._STARTED.timestamp() - 60
     os.utime(demo, (old, old))
     assert shown() is None and len(queued) == 4  # not edited since serve started

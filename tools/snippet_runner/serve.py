@@ -125,9 +125,11 @@ def _refuse_outside_serve() -> None:
 # inside the rebuild its edit started, when the worker is idle: its new output then
 # shows after one rebuild, not after that one and a second that the worker asks for.
 # Its run is still the only one (the worker never runs beside a build). It may take up
-# to INLINE_TIMEOUT there; longer (the edit made it slow), it goes to the worker.
+# to INLINE_TIMEOUT there; longer (the edit made it slow), it goes to the worker. A
+# rebuild spends at most INLINE_BUDGET on such runs (a checkout may touch many files).
 INLINE_SECONDS = 1.0
 INLINE_TIMEOUT = 10.0
+INLINE_BUDGET = 3.0
 
 
 def show(path: Path, timeout: float, output: str, returncode: int) -> Run | None:
@@ -235,6 +237,7 @@ class Worker:
         self._pending: list[Job] = []
         self._running: Job | None = None
         self._busy = False  # running an example or a notebook, here or in the build
+        self._inline_spent = 0.0  # seconds of examples run inside this build (run_now)
         self._tree: ProcessTree | None = None
         self._building = False
         self._builds = 0  # builds that ended
@@ -258,19 +261,22 @@ class Worker:
 
     def run_now(self, job: Job) -> Run | None:
         """Run ``job`` here and now if the worker is idle (see INLINE_SECONDS); None if it
-        is busy, or if the run outgrew INLINE_TIMEOUT (then the worker runs it)."""
+        is busy, if this build spent its INLINE_BUDGET, or if the run outgrew
+        INLINE_TIMEOUT (then the worker runs it)."""
         _refuse_outside_serve()
         with self._cond:
-            if self._busy:
+            if self._busy or self._inline_spent >= INLINE_BUDGET:
                 return None
             self._busy = True
             self._pending = [j for j in self._pending if j.entry != job.entry]
+        quick = replace(job, timeout=min(job.timeout, INLINE_TIMEOUT))
+        start = time.perf_counter()
         try:
-            quick = replace(job, timeout=min(job.timeout, INLINE_TIMEOUT))
             run = self._run(quick)
         finally:
             with self._cond:
                 self._busy = False
+                self._inline_spent += time.perf_counter() - start
                 self._cond.notify_all()
         if run.timed_out and quick.timeout < job.timeout:
             return None
@@ -290,6 +296,7 @@ class Worker:
         with self._cond:
             self._building = True
             self._requested = {}
+            self._inline_spent = 0.0
         try:  # before any page renders, so that no page shows stale notebook outputs
             notebooks.forget_stale()
         except Exception as error:  # raised here, it would break MkDocs' logging call
