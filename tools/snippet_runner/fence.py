@@ -21,6 +21,7 @@ import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 from markdown_exec import base_format

@@ -335,8 +335,10 @@ class Worker:
         while True:
             with self._cond:  # one decision under the lock: a build may swap the queue
                 self._cond.wait_for(
-                    lambda: (self._pending or self._notebooks_due)
-                    and not (self._building or self._busy)
+                    lambda: (
+                        (self._pending or self._notebooks_due)
+                        and not (self._building or self._busy)
+                    )
                 )
                 job = self._pending.pop(0) if self._pending else None
                 self._notebooks_due = self._notebooks_due and job is not None
