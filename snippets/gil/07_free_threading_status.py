@@ -56,9 +56,8 @@ def child(options: list[str], env: dict[str, str]) -> str:
 def gil_on_and_off() -> None:
     """Only on a free-threaded build: the thread benchmark with the GIL on, then off."""
     rows = []
-    others = (
-        measure.watch_other_programs()
-    )  # the benchmark's processes count as its own
+    # The benchmark's processes are this program's children: they count as its own.
+    others = measure.watch_other_programs()
     for setting in ("1", "0"):
         done = subprocess.run(
             [sys.executable, "-X", f"gil={setting}", str(BENCHMARK), "--json"],
