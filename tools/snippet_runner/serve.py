@@ -236,7 +236,7 @@ class Worker:
         self._requested: dict[Path, Job] = {}  # by cache entry, in this build
         self._pending: list[Job] = []
         self._running: Job | None = None
-        self._busy = False  # running an example or a notebook, here or in the build
+        self._busy = False  # an example or a notebook runs now, here or in the build
         self._inline_spent = 0.0  # seconds of examples run inside this build (run_now)
         self._tree: ProcessTree | None = None
         self._building = False
@@ -343,7 +343,7 @@ class Worker:
                 job = self._pending.pop(0) if self._pending else None
                 self._notebooks_due = self._notebooks_due and job is not None
                 self._running = job
-                self._busy = True
+                self._busy = job is not None  # a notebook sets it while it executes
             try:
                 if job is None:
                     self._execute_notebooks()
@@ -364,6 +364,7 @@ class Worker:
         run = self._run(job)
         with self._cond:
             self._running = None
+            self._busy = False  # while it waits for its rebuild, an edit's rebuild may run one
             self._done += 1
             page_done = not any(j.page == job.page for j in self._pending)
             all_done = not self._pending
@@ -392,8 +393,16 @@ class Worker:
                     return  # examples first; the next build's end checks again
             left = _time_left([notebook.relative for notebook in due[number - 1 :]])
             _say(f"notebook {number} of {len(due)}: executing {notebook.relative}{left}")
+            with self._cond:  # not beside an example that a rebuild runs (run_now)
+                self._cond.wait_for(lambda: not self._busy, timeout=2 * INLINE_TIMEOUT)
+                self._busy = True
             start = time.perf_counter()
-            failure = notebooks.execute(notebook)
+            try:
+                failure = notebooks.execute(notebook)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
             seconds = time.perf_counter() - start
             if failure:
                 _say(f"FAILED {notebook.relative} after {seconds:.1f} s: {failure}")
@@ -420,16 +429,12 @@ class Worker:
         """Make serve rebuild (it watches SERVE_DIR), and wait until that build ends."""
         with self._cond:
             builds = self._builds
-            self._busy = False  # nothing runs meanwhile: an edit's rebuild may run its example
-            self._cond.notify_all()
         marker = project_root() / SERVE_DIR / "rebuild"
         marker.write_text(f"{time.time()}\n", "utf-8")
         with self._cond:
             self._cond.wait_for(
                 lambda: self._builds > builds and not self._building, timeout=self.REBUILD_WAIT
             )
-            self._cond.wait_for(lambda: not self._busy, timeout=2 * INLINE_TIMEOUT)
-            self._busy = True
 
 
 def _in_nav_order(jobs: list[Job]) -> list[Job]:
