@@ -160,15 +160,7 @@ def start_cluster(distributed, stack: ExitStack, workers: int):
     stack.callback(client.close, timeout=CLOSE_TIMEOUT)
     client.wait_for_workers(workers, timeout=START_TIMEOUT)
     # --8<-- [end:cluster]
-    stack.callback(retire_workers, client)  # first on the way out
     return client
-
-
-def retire_workers(client) -> None:
-    """Close the workers while the scheduler still answers them. Closed by the cluster,
-    a worker may send one more heartbeat to a scheduler already gone, and log that
-    failure with a traceback, though nothing failed."""
-    client.retire_workers(list(client.scheduler_info()["workers"]), close_workers=True)
 
 
 def report_addresses(workers: int, scheduler: str, seen: dict) -> None:
