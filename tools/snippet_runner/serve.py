@@ -274,10 +274,7 @@ class Worker:
         try:
             run = self._run(quick)
         finally:
-            with self._cond:
-                self._busy = False
-                self._inline_spent += time.perf_counter() - start
-                self._cond.notify_all()
+            self._idle(spent=time.perf_counter() - start)
         if run.timed_out and quick.timeout < job.timeout:
             return None
         _say(f"{job.relative} ran in {run.seconds:.1f} s, within the rebuild of its edit")
@@ -350,21 +347,23 @@ class Worker:
                 else:
                     self._example(job)
             except Exception as error:  # the worker must outlive one bad run
+                self._idle()
                 _say(f"FAILED the background worker: {type(error).__name__}: {error}")
             finally:
                 with self._cond:
                     self._running = None
-                    self._busy = False
 
     def _example(self, job: Job) -> None:
         with self._cond:
             total = self._done + len(self._pending) + 1
             left = _time_left([j.relative for j in (job, *self._pending)])
         _say(f"example {self._done + 1} of {total}: running {job.relative}{left}")
-        run = self._run(job)
+        try:
+            run = self._run(job)
+        finally:
+            self._idle()  # while it waits for its rebuild, an edit's rebuild may run one
         with self._cond:
             self._running = None
-            self._busy = False  # while it waits for its rebuild, an edit's rebuild may run one
             self._done += 1
             page_done = not any(j.page == job.page for j in self._pending)
             all_done = not self._pending
@@ -400,15 +399,21 @@ class Worker:
             try:
                 failure = notebooks.execute(notebook)
             finally:
-                with self._cond:
-                    self._busy = False
-                    self._cond.notify_all()
+                self._idle()
             seconds = time.perf_counter() - start
             if failure:
                 _say(f"FAILED {notebook.relative} after {seconds:.1f} s: {failure}")
             else:
                 _say(f"{notebook.relative} ran in {seconds:.1f} s")
             self._rebuild_and_wait()
+
+    def _idle(self, spent: float = 0.0) -> None:
+        """The process that made the worker busy has ended (``spent``: seconds it ran
+        inside a build, for INLINE_BUDGET)."""
+        with self._cond:
+            self._busy = False
+            self._inline_spent += spent
+            self._cond.notify_all()
 
     def _run(self, job: Job) -> Run:
         def started(tree: ProcessTree | None) -> None:
