@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, Output, number, skip_if_busy, table, tables
+from helpers import ROOT, Output, number, numbers, skip_if_busy, table, tables
 
 SNIPPETS = "snippets/asyncio"
+STEADY = 1.25  # the slowest of one way's repeats over its fastest, on a steady machine
 LAG, BEATS = "Worst loop lag (ms)", "Heartbeats meanwhile"
 
 
@@ -249,6 +250,19 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
     # (The process pool's speed-up depends on free CPUs: not asserted.)
     assert inline["Speed-up"] == 1
     skip_if_busy(out, "to_thread no faster than the coroutine")
+    # A virtual machine's CPUs can change speed while no other program on it is
+    # busy (a CI run saw the thread 1.71x "faster" with 1 % taken by others). Then
+    # the repeats of one way disagree with each other as much as the two ways do,
+    # and the check would measure the host, not the code: it is skipped, saying so.
+    took = "They took (s)"
+    for label in ("in the coroutine", "to_thread"):
+        runs = numbers(result.row(label)[took])
+        if max(runs) / min(runs) > STEADY:
+            pytest.skip(
+                f"not checked (to_thread no faster than the coroutine): the runs "
+                f"{label!r} ranged {min(runs)}–{max(runs)} s, more than "
+                f"{STEADY - 1:.0%} apart, so the machine's speed varied meanwhile"
+            )
     assert thread["Speed-up"] < 1.25, out
 
 
