@@ -11,6 +11,12 @@ The limit here is 1. Values above 1 could deadlock the pool on releases from 3.1
 on that predate the fix for CPython issue gh-115634 (a replacement worker was
 never started); every wait below has a timeout all the same.
 
+The pool is shut down with ``wait=True``, on a helper thread that is given 30 s.
+``shutdown(wait=False)`` would return before the pool's manager thread has
+finished replacing workers. On 3.11, 3.12 and early 3.13 releases that thread then
+fails with ``TypeError: object of type 'NoneType' has no len()`` (CPython issues
+gh-119592 and gh-132969; the fix, gh-133222, went into 3.13 and 3.14 only).
+
 Both pools name their start method, because ``max_tasks_per_child`` cannot be
 used with ``fork``: ``forkserver`` where the platform has it (it starts a
 replacement worker quickly), otherwise ``spawn``.
@@ -18,6 +24,7 @@ replacement worker quickly), otherwise ``spawn``.
 
 import multiprocessing
 import sys
+import threading
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -57,15 +64,22 @@ def run_batch(max_tasks_per_child: int | None, peaks: dict) -> None:
     try:
         futures = [pool.submit(leaky_task, n) for n in range(TASKS)]
         held = [future.result(timeout=30)[1] for future in futures]
-    except TimeoutError:
-        for (
-            child
-        ) in multiprocessing.active_children():  # never leave a hung pool behind
-            child.kill()
-        raise
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        close(pool, timeout=30)
     peaks[max_tasks_per_child] = max(held)
+
+
+def close(pool: ProcessPoolExecutor, timeout: float) -> None:
+    """shutdown(wait=True), given at most `timeout` seconds."""
+    closer = threading.Thread(
+        target=pool.shutdown, kwargs={"cancel_futures": True}, daemon=True
+    )
+    closer.start()
+    closer.join(timeout)
+    if closer.is_alive():  # never leave a hung pool behind
+        for child in multiprocessing.active_children():
+            child.kill()
+        raise TimeoutError(f"the pool did not shut down within {timeout} s")
 
 
 # --8<-- [end:leak]
