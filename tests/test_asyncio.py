@@ -9,7 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, Output, number, numbers, skip_if_busy, table, tables
+from helpers import (
+    BUSY,
+    ROOT,
+    Output,
+    number,
+    numbers,
+    others_share,
+    skip_if_busy,
+    table,
+    tables,
+)
 
 SNIPPETS = "snippets/asyncio"
 STEADY = 1.25  # the slowest of one way's repeats over its fastest, on a steady machine
@@ -249,6 +259,13 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
     # against CPU hogs. So the check needs a quiet machine.
     # (The process pool's speed-up depends on free CPUs: not asserted.)
     assert inline["Speed-up"] == 1
+    # The program says what its run shows, in a sentence under the table; this test
+    # decides the same from the table and checks that the two agree.
+    said = re.search(r"^The thread's fastest run was ([\d.]+)× as fast.*$", out, re.M)
+    assert said and number(said[1]) == thread["Speed-up"], out
+    share = others_share(out)
+    if share is not None and share > BUSY:
+        assert "cannot compare" in said[0], said[0]
     skip_if_busy(out, "to_thread no faster than the coroutine")
     # A virtual machine's CPUs can change speed while no other program on it is
     # busy (a CI run saw the thread 1.71x "faster" with 1 % taken by others). Then
@@ -258,12 +275,14 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
     for label in ("in the coroutine", "to_thread"):
         runs = numbers(result.row(label)[took])
         if max(runs) / min(runs) > STEADY:
+            assert "cannot compare" in said[0], said[0]
             pytest.skip(
                 f"not checked (to_thread no faster than the coroutine): the runs "
                 f"{label!r} ranged {min(runs)}–{max(runs)} s, more than "
                 f"{STEADY - 1:.0%} apart, so the machine's speed varied meanwhile"
             )
     assert thread["Speed-up"] < 1.25, out
+    assert "no faster" in said[0], said[0]
 
 
 # --- the chapter's exercises: each solution shows what its exercise says to check ----------

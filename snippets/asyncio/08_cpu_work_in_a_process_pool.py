@@ -18,6 +18,11 @@ every way once, on one event loop (``asyncio.Runner``), so a burst of load from
 other programs hits all three alike rather than whichever ran then. The speed-up
 column is the coroutine's fastest run over each way's fastest (``measure.speedup``).
 
+A sentence under the table says what this run shows about one worker thread:
+no faster than the coroutine, as it should be, or that the run cannot tell,
+because one way's own repeats disagreed (the machine's speed changed) or other
+programs took much of the CPUs.
+
 The start method is chosen explicitly (``forkserver`` where the platform has it,
 otherwise ``spawn``; name another on the command line, for example
 ``python 08_cpu_work_in_a_process_pool.py fork``). The worker function lives at
@@ -47,6 +52,8 @@ LIMIT = 40_000  # count the primes below this, once per job
 BEAT = 0.01  # the heartbeat's period, seconds
 REPEATS = 3
 WORKERS = measure.usable_cpus()
+STEADY = 1.25  # one way's slowest repeat over its fastest, when the speed held
+BUSY = 0.2  # above this share of the CPUs taken by others, a comparison says little
 
 
 def count_primes(limit: int) -> int:
@@ -105,6 +112,32 @@ WAYS = {
 }
 
 
+def thread_verdict(
+    coroutine: measure.Timing, thread: measure.Timing, taken: float | None
+) -> str:
+    """What this run says about one worker thread against the coroutine."""
+    said = (
+        f"The thread's fastest run was {measure.speedup(coroutine, thread):.2f}× "
+        "as fast as the coroutine's"
+    )
+    for name, timing in (("coroutine", coroutine), ("thread", thread)):
+        if timing.high / timing.low > STEADY:
+            return (
+                f"{said}, but the {name}'s own runs ranged {timing.low:.3f}–"
+                f"{timing.high:.3f} s, more than {STEADY - 1:.0%} apart: the "
+                "machine's speed changed meanwhile, so this run cannot compare them."
+            )
+    if taken is not None and taken > BUSY:
+        return (
+            f"{said}, but other programs took {taken:.0%} of the CPUs' time, so the "
+            "two ways may have had different shares of a CPU: this run cannot "
+            "compare them."
+        )
+    if measure.speedup(coroutine, thread) < STEADY:
+        return f"{said}: no faster, as one thread doing the same work should be."
+    return f"{said}: faster, on a steady and quiet machine, which is unexpected."
+
+
 def main() -> None:
     context = multiprocessing.get_context(START_METHOD)
     runs: dict[str, list[tuple[float, int, list[int]]]] = {label: [] for label in WAYS}
@@ -156,6 +189,8 @@ def main() -> None:
             ),
         )
     )
+    print()
+    print(thread_verdict(baseline, timings[list(WAYS)[1]], taken))
     print(f"\nWorker processes left running: {len(multiprocessing.active_children())}")
 
 
