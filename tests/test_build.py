@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import re
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers import ROOT, Build, snippet_fences
 
 
@@ -32,21 +35,35 @@ def test_the_test_build_runs_every_snippet_fresh(site_build: Build) -> None:
     assert "Snippet cost report" in site_build.log and "0 from the cache" in site_build.log
 
 
-def test_pages_show_code_and_output_tabs(site_build: Build) -> None:
+def test_pages_show_code_and_output(site_build: Build) -> None:
+    """Every fence shows its code, and its output where the reader sees it: text in
+    Code/Output tabs, a table or a plot (``output="markdown"``) in an open Output block
+    under the code, with no tab to click."""
+    expected: dict[Path, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for fence in snippet_fences():
         page = fence.page.removeprefix("docs/").removesuffix(".md")
         # MkDocs writes docs/x.md to x/index.html, and docs/x/index.md (a section's
         # own page) to x/index.html as well.
         page = "" if page == "index" else page.removesuffix("/index")
         html_path = site_build.site / page / "index.html"
+        if fence.options.show == "output":
+            continue
         html = html_path.read_text(encoding="utf-8")
-        if fence.options.show != "output":
-            assert f'<span class="filename">{fence.path}</span>' in html, (
-                f"{fence.path} not shown on {fence.page}"
-            )
-            assert ">Code</label>" in html and ">Output</label>" in html, (
-                f"{fence.page} lacks Code/Output tabs"
-            )
+        assert f'<span class="filename">{fence.path}</span>' in html, (
+            f"{fence.path} not shown on {fence.page}"
+        )
+        expected[html_path]["open" if fence.options.output == "markdown" else "tabs"] += 1
+    for html_path, counts in expected.items():
+        soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+        blocks = soup.select("article div.admonition.output")
+        assert [b.select_one(".admonition-title").get_text(strip=True) for b in blocks] == [
+            "Output"
+        ] * counts["open"], f"{html_path}: Output blocks"
+        labels = [
+            [label.get_text(strip=True) for label in tabs.select(":scope > .tabbed-labels > label")]
+            for tabs in soup.select("article .tabbed-set")
+        ]
+        assert labels.count(["Code", "Output"]) == counts["tabs"], f"{html_path}: {labels}"
 
 
 def test_no_third_party_assets(site_build: Build) -> None:

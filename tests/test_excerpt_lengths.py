@@ -1,10 +1,11 @@
 """How long the examples a reader sees are, measured on the built pages (issue 17).
 
-The goal: across every page of the built site, the median Code tab shows 40 lines or
-fewer, and none shows more than 80 unless ``ALLOWED_LONGER`` says why. The length is
-that of the code block a Code tab opens on: the excerpt (``sections=``), or the whole
-file when a fence shows it all. The collapsed "The whole program" under an excerpt is
-not counted: a reader opens it on purpose.
+The goal: across every page of the built site, the median example shows 40 lines of
+code or fewer, and none shows more than 80 unless ``ALLOWED_LONGER`` says why. The
+length is that of the code block the page opens on (in a Code tab, or above an open
+Output block): the excerpt (``sections=``), or the whole file when a fence shows it
+all. The collapsed "The whole program" under an excerpt is not counted: a reader
+opens it on purpose.
 
 A long example is made short by cutting its file into named sections and showing the
 part the page explains (CONTRIBUTING.md, "Fence options"). Where the whole file is the
@@ -34,41 +35,35 @@ ALLOWED_LONGER: dict[str, str] = {}
 
 
 def shown_code(soup: Tag) -> list[tuple[str, int]]:
-    """(title, lines) of each Code tab's example on a parsed page, in order. The title
-    is the file's path; an excerpt's ends in "(excerpt)". A collapsed block inside the
-    Code tab (the whole program) is not counted."""
+    """(title, lines) of each example's code as its page opens it, in order: in a Code
+    tab, or above an open Output block. The title is the file's path; an excerpt's
+    ends in "(excerpt)". The collapsed whole program under an excerpt is not counted."""
     found: list[tuple[str, int]] = []
-    for tab_set in soup.select("article .tabbed-set"):
-        labels = [
-            label.get_text(strip=True)
-            for label in tab_set.select(":scope > .tabbed-labels > label")
-        ]
-        if "Code" not in labels:
+    for block in soup.select("article .highlight"):
+        title = block.select_one(".filename")
+        if title is None or not title.get_text(strip=True).startswith("snippets/"):
+            continue  # the command that runs it, or code the prose shows
+        if _in_whole_program(block):
             continue
-        code_tab = tab_set.select(":scope > .tabbed-content > .tabbed-block")[labels.index("Code")]
-        for block in code_tab.select(".highlight"):
-            title = block.select_one(".filename")
-            if title is None or _inside_details(block, code_tab):
-                continue  # the command to run it, or the collapsed whole program
-            code = block.select_one("td.code code") or block.select_one("code")
-            lines = len(code.get_text().rstrip("\n").split("\n"))
-            found.append((title.get_text(strip=True), lines))
+        code = block.select_one("td.code code") or block.select_one("code")
+        lines = len(code.get_text().rstrip("\n").split("\n"))
+        found.append((title.get_text(strip=True), lines))
     return found
 
 
-def _inside_details(block: Tag, code_tab: Tag) -> bool:
-    """Whether ``block`` is in a collapsed block inside the Code tab (a tab set that is
-    itself in a collapsed block, such as an exercise's solution, still counts)."""
-    for parent in block.parents:
-        if parent is code_tab:
-            return False
-        if parent.name == "details":
-            return True
-    return False
+def _in_whole_program(block: Tag) -> bool:
+    """Whether ``block`` is in a collapsed "The whole program" (an exercise's solution,
+    itself collapsed, still counts: its reader opened it to read that code)."""
+    return any(
+        parent.name == "details"
+        and parent.summary is not None
+        and parent.summary.get_text(strip=True) == "The whole program"
+        for parent in block.parents
+    )
 
 
 def site_lengths(site: Path) -> dict[str, list[tuple[str, int]]]:
-    """Every built page with a Code tab -> its examples' (title, lines)."""
+    """Every built page that shows an example's code -> its examples' (title, lines)."""
     lengths = {page.rel: shown_code(page.soup) for page in site_pages(site)}  # parsed once
     return {page: blocks for page, blocks in lengths.items() if blocks}
 
@@ -92,9 +87,9 @@ def test_shown_code_counts_the_excerpt_not_the_whole_program(working_build: Buil
     assert index[0][1] == whole
 
 
-def test_every_code_tab_is_measured(site_build: Build) -> None:
-    """The measurement finds a Code tab for every fence that shows code: a change to
-    the tab markup cannot make the limits below pass by finding nothing."""
+def test_every_shown_example_is_measured(site_build: Build) -> None:
+    """The measurement finds the code of every fence that shows code: a change to
+    the markup cannot make the limits below pass by finding nothing."""
     shown = sorted(
         snippet_path(title)
         for blocks in site_lengths(site_build.site).values()

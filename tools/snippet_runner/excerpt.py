@@ -170,6 +170,16 @@ def indented(text: str) -> str:
     return textwrap.indent(text, " " * 4, lambda _line: True)
 
 
+OUTPUT_BLOCK = "output"  # the admonition type of a result shown without a click
+
+
+def output_block(output: str) -> str:
+    """An "Output" block for under the code, open: a table or a plot is what its
+    example is for, so the reader sees it without clicking a tab
+    (stylesheets/code.css draws it)."""
+    return f'!!! {OUTPUT_BLOCK} "Output"\n\n{indented(output)}\n'
+
+
 def tabs(*named: tuple[str, str]) -> str:
     """pymdownx.tabbed's Markdown for the tabs ``(title, body)``."""
     return "\n".join(f'=== "{title}"\n\n{indented(body)}\n' for title, body in named)

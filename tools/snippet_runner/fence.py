@@ -9,7 +9,9 @@ mkdocs.yml declares the fence (no MkDocs hooks, so Zensical reads the same confi
 The options are parsed once, into ``FenceOptions``; the tests parse fences with it too.
 The Code tab (``excerpt.code_tab``) holds the command that runs the snippet, the part
 of it the page explains, and the whole program; markdown-exec's ``base_format`` renders
-the tabs, given the run's output instead of code to execute in-process.
+the tabs, given the run's output instead of code to execute in-process. Where the
+output is the point (``output="markdown"``: a table, a plot), there is no tab to
+click: the code shows, and the output in an open block under it.
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ class FenceOptions:
       default). ``SNIPPET_TIMEOUT`` in the environment overrides every timeout.
     - ``output``: ``text`` (shown verbatim) or ``markdown`` (rendered; images the
       snippet wrote into its working directory are embedded in the page).
-    - ``show``: ``both`` ("Code" and "Output" tabs) or ``output``.
+    - ``show``: ``both`` (the code and the output) or ``output`` (the output only).
+      Both: "Code" and "Output" tabs for text, or for Markdown the code with the
+      output open under it.
     - ``returncode``: the exit status the snippet is expected to end with.
     - ``sections``: the named sections the Code tab shows (``sections="setup race"``),
       instead of the whole file; the file still runs whole (``excerpt``).
@@ -134,7 +138,12 @@ def formatter(
         if run.failure():
             raise SnippetError(run.describe_failure())
     output = run.output if fence.output == "markdown" else excerpt.fenced("text", run.output)
-    shown = excerpt.tabs(("Code", code), ("Output", output)) if fence.show == "both" else output
+    if fence.show == "output":
+        shown = output
+    elif fence.output == "markdown":  # a table or a plot: shown without a click
+        shown = f"{code}\n\n{excerpt.output_block(output)}"
+    else:
+        shown = excerpt.tabs(("Code", code), ("Output", output))
     rendered = _render(shown, md, memo=serve.serve_mode() and not _has_headings(fence, run.output))
     note = cache.cached_note(run) if run.cached else ""
     return rendered + note + matrix.other_cells_tabs(run, fence.output, md)
