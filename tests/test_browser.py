@@ -422,15 +422,19 @@ def screenshot(tab: Page, visit: Visit, name: str) -> None:
     visit.found["screenshots"] += 1
 
 
-# Code blocks a reader sees that are wider than their box: they scroll sideways.
+# Code blocks a reader sees that are wider than their box: they scroll sideways. What a
+# program printed, in an open Output block, may: a log line is as long as it is, as
+# in an Output tab. The rule is for code, which is formatted to fit.
 SIDEWAYS = """() => [...document.querySelectorAll("article pre > code")]
+  .filter(code => !code.closest(".admonition.output"))
   .filter(code => code.getClientRects().length > 0 && code.scrollWidth > code.clientWidth + 1)
   .map(code => `${code.textContent.trim().slice(0, 60)} `
     + `(${code.scrollWidth} px in ${code.clientWidth})`)"""
 
 
 def check_code_fits(tab: Page, visit: Visit) -> None:
-    """At 1280 px, no code block the page opens on (the Code tabs) scrolls sideways."""
+    """At 1280 px, no code the page opens on (Code tabs, code above an Output block)
+    scrolls sideways."""
     visit.problems["sideways"] += tab.evaluate(SIDEWAYS)
 
 
