@@ -4,9 +4,10 @@ The session's build is served on 127.0.0.1 (an ephemeral port) under the path of
 ``site_url``, the way GitHub Pages serves it, with 404.html answering any missing path.
 One Chromium, Debian's package driven by Playwright (never a browser download), opens
 each page once in a fresh tab and records what happens: status, console errors, every
-request, the Code/Output tabs, copy buttons and the light/dark toggle, and it writes a
-screenshot of the page in each scheme to .artifacts/screenshots/ (Output tabs shown, so
-the screenshots show the executed output). The tests read those records, so adding a
+request, the Code/Output tabs, the open Output blocks (tables and plots), copy buttons
+and the light/dark toggle, and it writes a screenshot of the page in each scheme to
+.artifacts/screenshots/ (Output tabs shown, so the screenshots show the executed
+output). The tests read those records, so adding a
 page adds no test code and one page visit.
 
 Without Chromium these tests skip and say what to install; under CI (``CI`` set) they
@@ -350,6 +351,14 @@ TAB_SETS = """() => [...document.querySelectorAll("article .tabbed-set")].flatMa
   const filled = output.textContent.trim() !== "" || output.querySelector("img") !== null;
   return [{code: shown(code), output: shown(output), filled}];
 })"""
+# Open Output blocks (a table or a plot under its code) outside a closed <details> (an
+# exercise's solution): each must be on screen when the page opens, with no click.
+OPEN_OUTPUTS = """() => [...document.querySelectorAll("article .admonition.output")]
+  .filter(block => !block.closest("details:not([open])"))
+  .map(block => ({
+    shown: block.getClientRects().length > 0 && !block.closest(".tabbed-block"),
+    filled: block.querySelector("table, img, svg, pre, p:not(.admonition-title)") !== null,
+  }))"""
 SCHEME = """() => {
   const background = getComputedStyle(document.body).backgroundColor;
   const [r, g, b] = background.match(/[\\d.]+/g).map(Number);
@@ -368,6 +377,18 @@ def check_copy_buttons(tab: Page, visit: Visit) -> None:
     blocks = tab.evaluate(CODE_BLOCKS)
     visit.found["code blocks"] = len(blocks)
     visit.problems["copy"] += [f"no copy button on {text!r}" for text, has in blocks if not has]
+
+
+def check_open_outputs(tab: Page, visit: Visit) -> None:
+    """Tables and plots are on the page as it opens, each with something in it."""
+    blocks = tab.evaluate(OPEN_OUTPUTS)
+    visit.found["open Output blocks"] = len(blocks)
+    hidden = sum(not block["shown"] for block in blocks)
+    empty = sum(not block["filled"] for block in blocks)
+    if hidden:
+        visit.problems["outputs"].append(f"{hidden} Output block(s) not shown on opening")
+    if empty:
+        visit.problems["outputs"].append(f"{empty} Output block(s) show nothing")
 
 
 def check_tabs(tab: Page, visit: Visit) -> None:
@@ -441,6 +462,7 @@ def check_code_fits(tab: Page, visit: Visit) -> None:
 def exercise(tab: Page, visit: Visit, slug: str) -> None:
     check_code_fits(tab, visit)  # before check_tabs: the Code tabs are the ones shown
     check_copy_buttons(tab, visit)
+    check_open_outputs(tab, visit)  # before check_tabs: no click yet
     check_tabs(tab, visit)  # leaves the Output tabs shown, for the screenshots
     screenshot(tab, visit, f"{slug}-light")
     check_theme_toggle(tab, visit)
@@ -519,6 +541,12 @@ def test_no_request_leaves_127_0_0_1(
 def test_code_and_output_tabs_switch(visits: dict[str, Visit]) -> None:
     assert sum(v.found["Code/Output tab sets"] for v in visits.values()), "no tab sets found"
     failures = report(visits, lambda v: v.problems["tabs"])
+    assert not failures, failures
+
+
+def test_tables_and_plots_show_without_a_click(visits: dict[str, Visit]) -> None:
+    assert sum(v.found["open Output blocks"] for v in visits.values()), "no Output blocks found"
+    failures = report(visits, lambda v: v.problems["outputs"])
     assert not failures, failures
 
 

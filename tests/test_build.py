@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import collections
 import re
-from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from built_site import site_pages
 from helpers import ROOT, Build, snippet_fences
 
 
@@ -39,31 +38,31 @@ def test_pages_show_code_and_output(site_build: Build) -> None:
     """Every fence shows its code, and its output where the reader sees it: text in
     Code/Output tabs, a table or a plot (``output="markdown"``) in an open Output block
     under the code, with no tab to click."""
-    expected: dict[Path, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    pages = {page.rel: page for page in site_pages(site_build.site)}  # parsed once
+    expected: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for fence in snippet_fences():
-        page = fence.page.removeprefix("docs/").removesuffix(".md")
-        # MkDocs writes docs/x.md to x/index.html, and docs/x/index.md (a section's
-        # own page) to x/index.html as well.
-        page = "" if page == "index" else page.removesuffix("/index")
-        html_path = site_build.site / page / "index.html"
         if fence.options.show == "output":
             continue
-        html = html_path.read_text(encoding="utf-8")
-        assert f'<span class="filename">{fence.path}</span>' in html, (
-            f"{fence.path} not shown on {fence.page}"
-        )
-        expected[html_path]["open" if fence.options.output == "markdown" else "tabs"] += 1
-    for html_path, counts in expected.items():
-        soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
-        blocks = soup.select("article div.admonition.output")
+        # MkDocs writes docs/x.md to x/index.html, and docs/x/index.md (a section's
+        # own page) to x/index.html as well.
+        page = fence.page.removeprefix("docs/").removesuffix(".md")
+        page = "" if page == "index" else page.removesuffix("/index") + "/"
+        rel = page + "index.html"
+        assert rel in pages, f"{fence.page}: no {rel} in the built site"
+        titles = {title.get_text(strip=True) for title in pages[rel].soup.select(".filename")}
+        assert fence.path in titles, f"{fence.path} not shown on {fence.page}"
+        expected[rel]["open" if fence.options.output == "markdown" else "tabs"] += 1
+    for rel, counts in expected.items():
+        article = pages[rel].article
+        blocks = article.select("div.admonition.output")
         assert [b.select_one(".admonition-title").get_text(strip=True) for b in blocks] == [
             "Output"
-        ] * counts["open"], f"{html_path}: Output blocks"
+        ] * counts["open"], f"{rel}: Output blocks"
         labels = [
             [label.get_text(strip=True) for label in tabs.select(":scope > .tabbed-labels > label")]
-            for tabs in soup.select("article .tabbed-set")
+            for tabs in article.select(".tabbed-set")
         ]
-        assert labels.count(["Code", "Output"]) == counts["tabs"], f"{html_path}: {labels}"
+        assert labels.count(["Code", "Output"]) == counts["tabs"], f"{rel}: {labels}"
 
 
 def test_no_third_party_assets(site_build: Build) -> None:
