@@ -116,10 +116,9 @@ def thread_verdict(
     coroutine: measure.Timing, thread: measure.Timing, taken: float | None
 ) -> str:
     """What this run says about one worker thread against the coroutine."""
-    said = (
-        f"The thread's fastest run was {measure.speedup(coroutine, thread):.2f}× "
-        "as fast as the coroutine's"
-    )
+    ratio = measure.speedup(coroutine, thread)
+    said = f"The thread's fastest run was {ratio:.2f}× as fast as the coroutine's"
+
     for name, timing in (("coroutine", coroutine), ("thread", thread)):
         if timing.high / timing.low > STEADY:
             return (
@@ -133,8 +132,13 @@ def thread_verdict(
             "two ways may have had different shares of a CPU: this run cannot "
             "compare them."
         )
-    if measure.speedup(coroutine, thread) < STEADY:
+    if ratio <= 1:
         return f"{said}: no faster, as one thread doing the same work should be."
+    if ratio < STEADY:
+        return (
+            f"{said}: within the {STEADY - 1:.0%} that repeats of the same work may "
+            "differ by, so no faster, as one thread doing the same work should be."
+        )
     return f"{said}: faster, on a steady and quiet machine, which is unexpected."
 
 
