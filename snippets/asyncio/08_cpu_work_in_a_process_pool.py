@@ -118,7 +118,6 @@ def thread_verdict(
     """What this run says about one worker thread against the coroutine."""
     ratio = measure.speedup(coroutine, thread)
     said = f"The thread's fastest run was {ratio:.2f}× as fast as the coroutine's"
-
     for name, timing in (("coroutine", coroutine), ("thread", thread)):
         if timing.high / timing.low > STEADY:
             return (
