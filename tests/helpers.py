@@ -372,12 +372,22 @@ def site_skeleton(dest: Path) -> Path:
     return dest
 
 
-def dev_module() -> ModuleType:
-    """dev.py, the two commands' home (``project_files()``, ``lint_command()``)."""
-    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def dev_module() -> ModuleType:
+    """dev.py, the two commands' home (``project_files()``, ``lint_command()``)."""
+    return _load(ROOT / "dev.py", "dev")
+
+
+def tool_module(name: str) -> ModuleType:
+    """``tools/<name>.py``, a command that dev.py runs as a script (``wheel_check``)."""
+    return _load(ROOT / "tools" / f"{name}.py", name)
 
 
 def as_command(monkeypatch: pytest.MonkeyPatch, argv: list[str], env: dict[str, str]) -> None:
