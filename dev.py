@@ -7,10 +7,12 @@
     python3 dev.py run PATH       # run one snippet exactly as the build does
     python3 dev.py measure [--python PATH] [--cell NAME]
                                   # every shown snippet under one interpreter, into .records/
+    python3 dev.py cells          # the same under Debian's 3.14 and 3.15, in a chroot (root)
+    python3 dev.py wheels         # check that every pin has a wheel on every supported Python
     python3 dev.py lint           # the pre-commit hooks on every file (fixes what they can)
     python3 dev.py bench          # time a clean build and the edit loop's rebuilds
 
-Needs only Python 3.11+ with pip and venv. The virtual environment lives in .venv
+Needs only Python 3.11.5+ with pip and venv. The virtual environment lives in .venv
 and is (re)installed from pyproject.toml and constraints.txt whenever either changes.
 Every command passes SITE_COMMIT and SITE_BUILD_DATE (from git and the clock, unless
 already set) to the build, which names them in every page's footer.
@@ -81,6 +83,8 @@ def main(argv: list[str]) -> int:
         "build": ["-m", "mkdocs", "build", "--strict"],
         "run": ["-m", "snippet_runner"],
         "measure": ["-m", "snippet_runner.cells"],
+        "cells": ["-m", "snippet_runner.debian_cells"],
+        "wheels": [str(ROOT / "tools" / "wheel_check.py")],
         "lint": [],
         "bench": [str(ROOT / "tools" / "build_bench.py")],
     }

@@ -19,9 +19,17 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import ROOT, build_site, site_skeleton, snippet_fences, write
 from snippet_runner.cells import plan, slug, snippet_requirements
+from snippet_runner.debian_cells import CELLS, record_file
 from snippet_runner.matrix import CSS_CLASS
 from snippet_runner.process import Run
-from snippet_runner.records import Cell, CellFailure, default_cell, merge, provenance
+from snippet_runner.records import (
+    RECORDS_DIR,
+    Cell,
+    CellFailure,
+    default_cell,
+    merge,
+    provenance,
+)
 
 PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
 
@@ -214,3 +222,27 @@ def test_a_cell_gets_only_the_packages_its_snippets_import(tmp_path: Path) -> No
     assert [pin.partition("==")[0] for pin in snippet_requirements(site)] == ["matplotlib"]
     mine = {pin.partition("==")[0] for pin in snippet_requirements(ROOT)}
     assert {"matplotlib", "httpx"} <= mine
+
+
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_this_machines_cells_have_records(cell: str) -> None:
+    """``dev.py cells`` measures Debian's 3.14 and 3.15 where it can (Linux, root); the
+    suite's build shows their records. CI must have them; elsewhere this says which
+    cells are missing, and the build shows this checkout's runs alone."""
+
+    def missing(reason: str) -> None:
+        reason += ": `python3 dev.py cells` makes them afresh"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; under CI (.ci/run) they must be this checkout's")
+        pytest.skip(reason)
+
+    found = record_file(cell, ROOT / RECORDS_DIR)
+    if not found.is_file():
+        missing(f"no records of cell {cell!r} in {RECORDS_DIR}/")
+    runs = [json.loads(line) for line in found.read_text("utf-8").splitlines() if line.strip()]
+    assert {entry["cell"] for entry in runs} == {cell}
+    if {entry["path"] for entry in runs} != set(dict(plan(ROOT))):
+        missing(f"cell {cell!r} measured other examples than the pages show now")
+    python = runs[0]["provenance"]["python"]
+    assert python.startswith(CELLS[cell].removeprefix("python") + "."), python
+    assert "Debian" in runs[0]["provenance"]["distribution"]

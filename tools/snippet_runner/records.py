@@ -77,12 +77,22 @@ def _os_name() -> str:
     return f"{platform.system()} {platform.release()}"
 
 
+def _distribution() -> str:
+    """The Linux distribution whose files the interpreter runs on ("Debian GNU/Linux
+    forky/sid" inside the Debian cells' chroot), from os-release; "" elsewhere."""
+    try:
+        return platform.freedesktop_os_release().get("PRETTY_NAME", "")
+    except (OSError, AttributeError):
+        return ""
+
+
 @functools.cache
 def provenance() -> dict[str, Any]:
     """Where this interpreter runs snippets: the runner runs them with ``sys.executable``."""
     measure = _measure()
     return {
         "os": _os_name(),
+        "distribution": _distribution(),
         "machine": platform.machine(),
         "cpu_model": _cpu_model(),
         "cpu_count": os.cpu_count(),
@@ -121,8 +131,9 @@ def run_from(entry: dict[str, Any]) -> Run:
 def provenance_line(found: dict[str, Any]) -> str:
     """One sentence a reader can check against their own machine."""
     cpu = f", {found['cpu_model']}" if found.get("cpu_model") else ""
+    distribution = f" ({found['distribution']})" if found.get("distribution") else ""
     return (
-        f"Measured on {found['build']}; {found['os']} {found['machine']}{cpu}; "
+        f"Measured on {found['build']}; {found['os']} {found['machine']}{distribution}{cpu}; "
         f"{found['usable_cpus']} usable CPUs (os.cpu_count() = {found['cpu_count']})."
     )
 
