@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -62,3 +63,28 @@ def test_issue_forms_match_the_github_schemas() -> None:
         cmd = [BIN / "check-jsonschema", "--builtin-schema", schema, *files]
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ci_and_the_deploy_run_every_supported_python() -> None:
+    """pyproject.toml's ``[tool.site] pythons`` is the one list: CI tests each of them on
+    Linux, the deploy measures each as a Linux cell and builds with the newest, and
+    macOS and Windows run the newest in both."""
+    pythons = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["site"]
+    pythons = pythons["pythons"]
+    newest = max((p for p in pythons if not p.endswith("t")), key=lambda p: int(p.split(".")[1]))
+    workflows = {w.name: yaml.safe_load(w.read_text(encoding="utf-8")) for w in WORKFLOWS}
+    ci = workflows["ci.yml"]["jobs"]["test"]["strategy"]["matrix"]
+    assert set(pythons) <= set(ci["python"])
+    assert {("macos-15", newest), ("windows-2025", newest)} <= {
+        (extra["os"], extra["python"]) for extra in ci["include"]
+    }
+    cells = workflows["pages.yml"]["jobs"]["measure"]["strategy"]["matrix"]["include"]
+    linux = {cell["python"] for cell in cells if cell["os"].startswith("ubuntu")}
+    assert set(pythons) <= linux
+    assert {f"macOS {newest}", f"Windows {newest}"} <= {cell["cell"] for cell in cells}
+    steps = workflows["pages.yml"]["jobs"]["build"]["steps"]
+    [setup] = [s for s in steps if s.get("uses", "").startswith("actions/setup-python@")]
+    assert setup["with"]["python-version"] == newest
+    page = (ROOT / "docs" / "results" / "across-versions.md").read_text("utf-8")
+    for python in pythons:
+        assert python in page, f"the Across versions page does not name the cell {python}"
