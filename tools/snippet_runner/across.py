@@ -8,14 +8,17 @@ The page "Across versions and platforms" compares cells of the measuring matrix:
 
 gives a table with a row per cell (this build first) and a column per row of the
 snippet's own table (the one with a header containing ``table``), each cell of it the
-value under the header containing ``column``. A fence whose body is ``cells`` lists
-the cells and where each ran (provenance), or says that this build has no other.
+value under the header containing ``column``. ``layout="rows"`` turns it round: a
+row per row of the snippet's table, a column per cell (for a long table, such as
+what each Python has). A fence whose body is ``cells`` lists the cells and where
+each ran (provenance), or says that this build has no other; one whose body is
+``claims`` is the claim ledger: every claim on the site, judged in every cell.
 
 Nothing runs twice: this build's row is the run the example's own page recorded (the
-page renders after the chapters, ``docs/results/``); only if none was recorded yet
-(a page built alone) is the example run here, with its first fence's options. In
-``serve`` nothing runs here either (it would hold back the first page): a cached run,
-or a placeholder while serve's worker runs the example (serve.py).
+page renders after the chapters, ``docs/results/``), or the one ``runs`` makes if
+none was recorded yet (a page built alone). In ``serve`` nothing runs here either
+(it would hold back the first page): a cached run, or a placeholder while serve's
+worker runs the example (serve.py).
 """
 
 from __future__ import annotations
@@ -24,24 +27,31 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from snippet_runner import cache, cells, report, serve
+from snippet_runner import claims
+from snippet_runner.claims import page_of
 from snippet_runner.fence import SnippetError, _loud
 from snippet_runner.matrix import render
-from snippet_runner.process import Run, project_root, timeout_for
+from snippet_runner.process import Run
 from snippet_runner.records import Cell, other_cells, provenance, provenance_line, this_cell
-from snippet_runner.tables import tables
+from snippet_runner.runs import primary_run
+from snippet_runner.tables import Table, tables
 
 
 @dataclass(frozen=True)
 class AcrossOptions:
     table: str = ""  # part of a header of the snippet's table
     column: str = ""  # part of the header of the column to compare
+    layout: str = "cells"  # a row per cell, or "rows": a row per row of the snippet's table
 
     @classmethod
     def parse(cls, inputs: dict[str, str]) -> AcrossOptions:
-        if unknown := set(inputs) - {"table", "column"}:
-            raise ValueError(f"unknown option(s) {sorted(unknown)}; known: ['column', 'table']")
-        return cls(inputs.get("table", ""), inputs.get("column", ""))
+        known = {"table", "column", "layout"}
+        if unknown := set(inputs) - known:
+            raise ValueError(f"unknown option(s) {sorted(unknown)}; known: {sorted(known)}")
+        layout = inputs.get("layout", "cells")
+        if layout not in ("cells", "rows"):
+            raise ValueError(f"layout={layout!r}, expected 'cells' or 'rows'")
+        return cls(inputs.get("table", ""), inputs.get("column", ""), layout)
 
 
 @_loud
@@ -59,6 +69,8 @@ def formatter(
     body = source.strip()
     if body == "cells":
         return render(cells_table(), md, prefix="cells-")
+    if body == "claims":
+        return render(claims.ledger(page_of(md) or ""), md, prefix="claims-")
     wanted: AcrossOptions = options["across"]
     if not (wanted.table and wanted.column):
         raise SnippetError(f'{language} fence for {body}: give table="..." and column="..."')
@@ -67,30 +79,8 @@ def formatter(
         return primary
     rows = [(f"{this_cell()} (this build)", primary), *((c.name, r) for c, r in other_cells(body))]
     slug = re.sub(r"\W+", "-", body).strip("-")
-    return render(comparison(body, rows, wanted), md, prefix=f"across-{slug}-")
-
-
-def primary_run(path: str) -> Run | str:
-    """This build's run of ``path``: the one its page recorded, else a run made here;
-    in serve, never a run: a cached one, else the HTML the page shows meanwhile."""
-    for run in reversed(report.this_build()):
-        if run.path == path:
-            return run
-    fence = cells.fence_options(path)
-    if fence is None:
-        raise SnippetError(f"{path}: no page shows this example, so no cell measures it")
-    where, timeout = project_root() / path, timeout_for(fence.timeout)
-    if serve.serve_mode():
-        found = serve.show(where, timeout, fence.output, fence.returncode)
-        if found is None:
-            return serve.placeholder(path)
-        report.record(found)
-        return serve.failure_note(found) if found.failure() else found
-    run = cache.cached_or_run(where, timeout, fence.output, fence.returncode)
-    report.record(run)
-    if run.failure():
-        raise SnippetError(run.describe_failure())
-    return run
+    compare = comparison if wanted.layout == "cells" else comparison_by_rows
+    return render(compare(body, rows, wanted), md, prefix=f"across-{slug}-")
 
 
 def _values(run: Run, wanted: AcrossOptions) -> dict[str, str] | None:
@@ -139,6 +129,53 @@ def comparison(path: str, rows: list[tuple[str, Run | None]], wanted: AcrossOpti
         "cell (one column here per row of its table; “—” where a cell's table has no "
         "such row). Where each cell ran: the first table on this page.\n"
     )
+
+
+def comparison_by_rows(path: str, rows: list[tuple[str, Run | None]], wanted: AcrossOptions) -> str:
+    """The Markdown table turned round: a row per row of the snippet's table (its first
+    column, then any other column but the compared one, from the first cell that has
+    it), a column per cell, each holding that cell's value under ``column``."""
+    found: list[tuple[str, Table | None]] = [
+        (name, _table(run, wanted) if run else None) for name, run in rows
+    ]
+    first = next((table for _name, table in found if table), None)
+    if first is None:
+        return f"No cell's output of `{path}` has a table with the column “{wanted.column}”.\n"
+    index = _column(first, wanted)
+    kept = [i for i in range(len(first.headers)) if i != index]
+    header = [first.headers[i] for i in kept] + [name for name, _table in found]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in first.rows:
+        values = []
+        for name, table in found:
+            run = dict(rows)[name]
+            other = {r[0]: r for r in table.rows} if table else {}
+            if run is None:
+                values.append("missing")
+            elif row[0] in other and len(other[row[0]]) > _column(table, wanted):
+                values.append(other[row[0]][_column(table, wanted)])
+            else:
+                values.append("—")
+        lines.append("| " + " | ".join([row[i] for i in kept] + values) + " |")
+    return (
+        "\n".join(lines)
+        + f"\n\nEach column after the first ones: the column “{first.headers[index]}” of the "
+        f"table that `{path}` printed in that cell (“missing”: the cell has no record of "
+        "it; “—”: its table has no such row). Where each cell ran: the first table on "
+        "this page.\n"
+    )
+
+
+def _table(run: Run, wanted: AcrossOptions) -> Table | None:
+    for found in tables(run.output):
+        if any(wanted.table in h for h in found.headers) and _column(found, wanted) >= 0:
+            return found
+    return None
+
+
+def _column(table: Table, wanted: AcrossOptions) -> int:
+    columns = [i for i, header in enumerate(table.headers) if wanted.column in header]
+    return columns[0] if len(columns) == 1 else -1
 
 
 def cells_table() -> str:

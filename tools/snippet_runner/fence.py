@@ -29,8 +29,8 @@ from typing import Any
 from markdown_exec import base_format
 from pymdownx.superfences import SuperFencesException
 
-from snippet_runner import cache, excerpt, matrix, report, serve
-from snippet_runner.process import positive, project_root, timeout_for
+from snippet_runner import cache, excerpt, matrix, runs, serve
+from snippet_runner.process import Run, SnippetFailed, positive, project_root
 
 
 class SnippetError(SuperFencesException):
@@ -52,6 +52,10 @@ class FenceOptions:
     - ``sections``: the named sections the Code tab shows (``sections="setup race"``),
       instead of the whole file; the file still runs whole (``excerpt``).
     - ``hl``: lines of what the Code tab shows to highlight (``hl="1 3-5"``).
+    - ``needs``: the oldest Python that has what the example shows (``needs="3.14"``).
+      On an older one the example says what it needs and exits 0; the page then
+      shows the run of the newest cell that has that Python first, and says so
+      (``matrix.lead``).
     """
 
     timeout: float | None = None
@@ -60,6 +64,7 @@ class FenceOptions:
     returncode: int = 0
     sections: tuple[str, ...] = ()
     hl: tuple[tuple[int, int], ...] = ()
+    needs: tuple[int, int] | None = None
 
     @classmethod
     def parse(cls, inputs: dict[str, str]) -> FenceOptions:
@@ -77,7 +82,16 @@ class FenceOptions:
             returncode=int(inputs.get("returncode", cls.returncode)),
             sections=excerpt.parse_sections(inputs["sections"]) if "sections" in inputs else (),
             hl=excerpt.parse_lines(inputs["hl"]) if "hl" in inputs else (),
+            needs=parse_version(inputs["needs"]) if "needs" in inputs else None,
         )
+
+
+def parse_version(value: str) -> tuple[int, int]:
+    """``"3.14"`` -> ``(3, 14)``."""
+    found = re.fullmatch(r"(3)\.(\d{1,2})", value)
+    if not found:
+        raise ValueError(f'needs={value!r}: give a Python version such as needs="3.14"')
+    return int(found[1]), int(found[2])
 
 
 def _loud(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -124,20 +138,16 @@ def formatter(
         )
     # Cut the excerpt before running: a wrong section name fails at once.
     code = excerpt.code_tab(relative, path.read_text(encoding="utf-8"), fence.sections, fence.hl)
-    timeout = timeout_for(fence.timeout)
-    if serve.serve_mode():  # never wait for a run: a placeholder now, the output later
-        run = serve.show(path, timeout, fence.output, fence.returncode)
-        if run is None:
-            return serve.placeholder(relative)
-        report.record(run)
-        if run.failure():
-            return serve.failure_note(run)
-    else:  # every other build: run (or reuse) now, and stop the build on a failure
-        run = cache.cached_or_run(path, timeout, fence.output, fence.returncode)
-        report.record(run)
-        if run.failure():
-            raise SnippetError(run.describe_failure())
-    output = run.output if fence.output == "markdown" else excerpt.fenced("text", run.output)
+    try:  # serve never waits: a placeholder now, the output later; a failure shows
+        run = runs.primary_run(relative, fence)
+    except SnippetFailed as failed:  # every other build stops on a failure
+        raise SnippetError(str(failed)) from failed
+    if isinstance(run, str):
+        return run
+    lead = matrix.lead(run.path, fence.needs)  # a newer cell's run, shown first
+    output = _output(lead.run if lead else run, fence, other_cell=lead is not None)
+    if lead:
+        output = f"{matrix.lead_note(lead, fence.needs)}\n\n{output}"
     if fence.show == "output":
         shown = output
     elif fence.output == "markdown":  # a table or a plot: shown without a click
@@ -146,7 +156,15 @@ def formatter(
         shown = excerpt.tabs(("Code", code), ("Output", output))
     rendered = _render(shown, md, memo=serve.serve_mode() and not _has_headings(fence, run.output))
     note = cache.cached_note(run) if run.cached else ""
-    return rendered + note + matrix.other_cells_tabs(run, fence.output, md)
+    return rendered + note + matrix.other_cells_tabs(run, fence.output, md, lead)
+
+
+def _output(run: Run, fence: FenceOptions, other_cell: bool) -> str:
+    """The run's output as the page shows it: Markdown as it is (another cell's without
+    its plots, which only this build's runs embed), text in a code block."""
+    if fence.output == "text":
+        return excerpt.fenced("text", run.output)
+    return matrix.without_plots(run.output) if other_cell else run.output
 
 
 # serve rebuilds every page on every save, and a fence whose Markdown has not changed

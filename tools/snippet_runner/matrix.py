@@ -8,16 +8,22 @@ a failing record stops the build (``records.merge``). Without records nothing is
 
 Plots are not repeated in the other cells' tabs: each plot's numbers are also printed
 as a table (CONTRIBUTING), and seven copies of every SVG would make pages heavy.
+
+An example that needs a newer Python than this build's (the fence's ``needs``) only
+says so here; ``lead`` then finds the newest cell that ran it, whose run the page
+shows first, and this build's own run moves into a tab.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from dataclasses import dataclass
 from typing import Any
 
 from markdown_exec import base_format
 
-from snippet_runner import excerpt, records
+from snippet_runner import claims, excerpt, records
 from snippet_runner.process import Run
 
 CSS_CLASS = "snippet-other-cells"  # the tab set under an example (tests look for it)
@@ -38,6 +44,11 @@ def render(markdown: str, md: Any, prefix: str) -> str:
     )
 
 
+def without_plots(output: str) -> str:
+    """A cell's Markdown output with each plot named instead of shown."""
+    return _IMAGE.sub(lambda m: f"*(Plot not repeated here: {m['alt']})*", output)
+
+
 def cell_tab(
     name: str, run: Run | None, provenance: dict[str, Any], output: str
 ) -> tuple[str, str]:
@@ -49,16 +60,60 @@ def cell_tab(
         )
     else:
         shown = run.output
-        if output == "markdown":
-            shown = _IMAGE.sub(lambda m: f"*(Plot not repeated in this tab: {m['alt']})*", shown)
-        else:
-            shown = excerpt.fenced("text", shown)
+        shown = without_plots(shown) if output == "markdown" else excerpt.fenced("text", shown)
         body = f"*{records.provenance_line(provenance)}*\n\n{shown}"
+        verdicts = claims.verdict_list(run.path, run, provenance)
+        body += f"\n\n{verdicts}" if verdicts else ""
     return name.replace('"', "'"), body
 
 
-def other_cells_tabs(run: Run, output: str, md: Any) -> str:
-    """The other cells' tabs for ``run``'s snippet ("" without records)."""
+@dataclass(frozen=True)
+class Lead:
+    """The cell whose run a page shows first, because this build's Python is too old."""
+
+    cell: records.Cell
+    run: Run
+
+
+def python_of(cell: records.Cell) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", cell.provenance.get("python", ""))[:2])
+
+
+def lead(path: str, needs: tuple[int, int] | None) -> Lead | None:
+    """For an example that needs a newer Python than this build's: the newest cell
+    that ran it (a standard build before a free-threaded one, Linux first), else None."""
+    if needs is None or sys.version_info[:2] >= needs:
+        return None
+    cells = records.other_cells(path)
+    ran = [(cell, run) for cell, run in cells if run and python_of(cell) >= needs]
+    if not ran:
+        return None
+    order = {"Linux": 0, "macOS": 1, "Windows": 2}
+
+    def newest(item: tuple[records.Cell, Run]) -> tuple[Any, ...]:
+        cell = item[0]
+        system = order.get(cell.provenance.get("os", "").split(" ")[0], 3)
+        return (python_of(cell), not cell.provenance.get("free_threaded"), -system)
+
+    cell, run = max(ran, key=newest)
+    return Lead(cell, run)
+
+
+def lead_note(found: Lead, needs: tuple[int, int]) -> str:
+    """What the page says above a lead cell's output."""
+    version = ".".join(map(str, sys.version_info[:3]))
+    return (
+        f"*This example needs Python {needs[0]}.{needs[1]} or newer, and this build runs "
+        f"{version}: the output below comes from the cell {found.cell.name}, the newest "
+        "that ran it. "
+        f"{records.provenance_line(found.cell.provenance)} This build's own run is in "
+        "its tab below.*"
+    )
+
+
+def other_cells_tabs(run: Run, output: str, md: Any, first: Lead | None = None) -> str:
+    """The other cells' tabs for ``run``'s snippet ("" without records). When a lead
+    cell's run is shown above, its tab gives way to one of this build's run."""
     shown = records.other_cells(run.path)
     if not shown:
         return ""
@@ -66,7 +121,12 @@ def other_cells_tabs(run: Run, output: str, md: Any) -> str:
         f"**The same example in other cells of the measuring matrix** (this build is "
         f"{records.this_cell()}; the page *Across versions and platforms* compares them):"
     )
-    tabs = excerpt.tabs(*(cell_tab(c.name, found, c.provenance, output) for c, found in shown))
+    named = [cell_tab(c.name, found, c.provenance, output) for c, found in shown
+             if not (first and c.name == first.cell.name)]  # fmt: skip
+    if first:
+        mine = cell_tab(f"{records.this_cell()} (this build)", run, records.provenance(), output)
+        named.insert(0, mine)
+    tabs = excerpt.tabs(*named)
     slug = re.sub(r"\W+", "-", run.path).strip("-")
     rendered = render(f"{intro}\n\n{tabs}", md, prefix=f"cells-{slug}-")
     return f'<div class="{CSS_CLASS}">{rendered}</div>'
