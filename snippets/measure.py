@@ -1,9 +1,11 @@
 """The measuring helper every benchmark on this site shares.
 
 One place decides how we time things (``time.perf_counter``, warm-up, repeats,
-median with min and max), how we describe the machine (provenance) and how busy
-other programs kept it meanwhile, and how a result becomes a Markdown table or an
-SVG plot. Benchmarks import it with:
+median with min and max), what a speed-up is (``speedup``: a ratio per round of
+interleaved repeats), how we describe the machine (provenance) and how busy other
+programs kept it meanwhile, how a result becomes a Markdown table or an SVG plot,
+and how the values a page's claims judge reach the build (``report(values=...)``).
+Benchmarks import it with:
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import measure
@@ -13,15 +15,21 @@ Run it alone to see what it reports about your machine: ``python snippets/measur
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import platform
+import re
 import statistics
 import sys
 import sysconfig
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+# Where the build collects the values a run reports (the runner sets it; a reader's
+# own run has no such variable, and report() then only prints).
+VALUES_ENV = "SNIPPET_VALUES"
 
 
 @dataclass(frozen=True)
@@ -234,8 +242,13 @@ def report(
     statistic: str | None = None,
     start_method: str | None = None,
     others: float | None = None,
+    values: Mapping[str, Timing | Ratio | float | Sequence[float]] | None = None,
 ) -> None:
-    """Print what produced a result (``provenance``), a blank line, then the result."""
+    """Print what produced a result (``provenance``), a blank line, then the result.
+
+    ``values`` are the numbers the page's text interprets, each with its spread
+    (``record``): the build judges the page's claims against them.
+    """
     print(
         provenance(
             repeats=repeats,
@@ -246,16 +259,85 @@ def report(
     )
     print()
     print(body)
+    record(values or {}, others=others)
+
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def record(
+    values: Mapping[str, Timing | Ratio | float | Sequence[float]],
+    *,
+    others: float | None = None,
+) -> None:
+    """Hand named values to the build that runs this program, each as all its
+    samples: a ``Timing``'s repeats, a ``Ratio``'s rounds, or one number. A claim on
+    the page is judged on every sample, so its verdict carries the run's own
+    spread. ``others`` (``watch_other_programs``) says how much of the CPUs other
+    programs took. Run by hand, with no build listening, this does nothing."""
+    path = os.environ.get(VALUES_ENV)
+    if not path:
+        return
+    lines = []
+    for name, value in values.items():
+        if not _NAME.fullmatch(name) or name == "others":
+            raise ValueError(f"value name {name!r}: use lower case, digits and _")
+        if isinstance(value, (Timing, Ratio)):
+            samples, unit = value.samples, "s" if isinstance(value, Timing) else "x"
+        elif isinstance(value, (int, float)):
+            samples, unit = (value,), ""
+        else:
+            samples, unit = tuple(value), ""
+        samples = [float(sample) for sample in samples]
+        lines.append({"name": name, "samples": samples, "unit": unit})
+    if others is not None:
+        lines.append({"name": "others", "samples": [others], "unit": "share"})
+    with open(path, "a", encoding="utf-8") as file:
+        file.writelines(json.dumps(line) + "\n" for line in lines)
 
 
 # --8<-- [start:speedup]
-def speedup(baseline: Timing, contender: Timing) -> float:
-    """How many times as fast ``contender`` ran as ``baseline``, fastest run to fastest.
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio per round of ``compare``: a speed-up, and its spread over the rounds."""
 
-    Other programs on the machine can only add time to a run, so the fastest
-    repeats are the least disturbed ones, and their ratio is the steadiest.
+    samples: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def low(self) -> float:
+        return min(self.samples)
+
+    @property
+    def high(self) -> float:
+        return max(self.samples)
+
+    def cell(self, digits: int = 2) -> str:
+        """``1.85x (1.70–1.93)``: the median round, then the slowest and fastest."""
+        if len(self.samples) == 1:
+            return f"{self.median:.{digits}f}x"
+        low, high = f"{self.low:.{digits}f}", f"{self.high:.{digits}f}"
+        return f"{self.median:.{digits}f}x ({low}–{high})"
+
+
+def speedup(baseline: Timing, contender: Timing) -> Ratio:
+    """How many times as fast ``contender`` ran as ``baseline``, round by round.
+
+    ``compare`` runs every variant once per round, so the two times of one round
+    were taken moments apart, under the same load, the same CPU clock and the same
+    neighbours on the host. Their ratio cancels what changed between rounds; the
+    median of the rounds is the speed-up, and the range says how far rounds
+    disagree. A timing with a single sample (a first call) is set against every
+    round of the other.
     """
-    return baseline.low / contender.low
+    if len(baseline.samples) == 1 or len(contender.samples) == 1:
+        pairs = [(b, c) for b in baseline.samples for c in contender.samples]
+    else:
+        pairs = list(zip(baseline.samples, contender.samples, strict=True))
+    return Ratio(tuple(b / c for b, c in pairs))
 
 
 # --8<-- [end:speedup]

@@ -225,7 +225,7 @@ def comparison_table(rows: list[Row], files: int) -> str:
             [
                 row.name,
                 row.timing.cell(2),
-                f"{measure.speedup(baseline, row.timing):.2f}×",
+                f"{measure.speedup(baseline, row.timing).median:.2f}×",
                 f"{row.cpu_seconds:.2f}",
                 f"{row.model.processor.workers(files)}; {row.model.note}",
             ]
@@ -239,7 +239,7 @@ def explain(rows: list[Row]) -> list[str]:
     baseline = rows[0]
     said = []
     for row in rows:
-        speed = measure.speedup(baseline.timing, row.timing)
+        speed = measure.speedup(baseline.timing, row.timing).median
         numbers = f"{row.timing.median:.2f} s"
         if row is not baseline:
             numbers += f", {speed:.2f}× the sequential speed"

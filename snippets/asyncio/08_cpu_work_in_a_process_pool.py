@@ -16,7 +16,7 @@ task measures the loop's lag in each case, next to the time the jobs took.
 The three ways are timed with ``measure.compare``, interleaved: each round runs
 every way once, on one event loop (``asyncio.Runner``), so a burst of load from
 other programs hits all three alike rather than whichever ran then. The speed-up
-column is the coroutine's fastest run over each way's fastest (``measure.speedup``).
+column is the coroutine's time over each way's, round by round (``measure.speedup``).
 
 A sentence under the table says what this run shows about one worker thread:
 no faster than the coroutine, as it should be, or that the run cannot tell,
@@ -116,8 +116,8 @@ def thread_verdict(
     coroutine: measure.Timing, thread: measure.Timing, taken: float | None
 ) -> str:
     """What this run says about one worker thread against the coroutine."""
-    ratio = measure.speedup(coroutine, thread)
-    said = f"The thread's fastest run was {ratio:.2f}× as fast as the coroutine's"
+    ratio = measure.speedup(coroutine, thread).median
+    said = f"In the median round, the thread was {ratio:.2f}× as fast as the coroutine"
     for name, timing in (("coroutine", coroutine), ("thread", thread)):
         if timing.high / timing.low > STEADY:
             return (
@@ -169,7 +169,7 @@ def main() -> None:
         measured = runs[label][-REPEATS:]  # the warm-up runs came first
         lag = measure.Timing(tuple(run[0] * 1000 for run in measured))
         beats = statistics.median(run[1] for run in measured)
-        speedup = f"{measure.speedup(baseline, timing):.2f}"
+        speedup = f"{measure.speedup(baseline, timing).median:.2f}"
         rows.append([label, timing.cell(3), speedup, lag.cell(1), f"{beats:g}"])
     answers = {tuple(run[2]) for way in runs.values() for run in way}
     assert len(answers) == 1, "every run must find the same primes"

@@ -201,7 +201,7 @@ def time_cpu_job() -> tuple[dict[str, measure.Timing], dict[str, float]]:
 def rows(job: str, timings: dict[str, measure.Timing], ideal: int) -> list[list[str]]:
     out = []
     for name, timing in timings.items():
-        speedup = measure.speedup(timings["sequential"], timing)
+        speedup = measure.speedup(timings["sequential"], timing).median
         out.append(
             [
                 job,
@@ -227,7 +227,7 @@ def plot(results: list[tuple[str, dict[str, measure.Timing], int]]) -> str:
     for ax, (job, timings, ideal) in zip(axes, results, strict=True):
         base = timings["sequential"]
         names = list(timings)
-        speedups = [measure.speedup(base, timings[n]) for n in names]
+        speedups = [measure.speedup(base, timings[n]).median for n in names]
         # Error bars: the lowest and highest ratio of any two repeats (a slow
         # model run against a fast sequential one, and the other way round).
         fastest = [base.high / timings[n].low for n in names]
@@ -274,7 +274,7 @@ def plot(results: list[tuple[str, dict[str, measure.Timing], int]]) -> str:
     summary = "; ".join(
         f"{job}: "
         + ", ".join(
-            f"{name} {measure.speedup(timings['sequential'], t):.1f}x"
+            f"{name} {measure.speedup(timings['sequential'], t).median:.1f}x"
             for name, t in timings.items()
         )
         + f" (ideal {ideal}x)"
@@ -310,7 +310,7 @@ def main() -> None:
             caption=measure.provenance(
                 repeats=REPEATS,
                 statistic="median (min–max) of wall-clock seconds, repeats "
-                "interleaved; speed-ups from the fastest runs",
+                "interleaved; speed-ups per round, as their median",
                 start_method=METHOD,
             ),
         )

@@ -71,8 +71,8 @@ def main() -> None:
                 own.cell(3),
                 shared.cell(3),
                 # time relative to one thread = 1 / speed-up, fastest run to fastest
-                f"{1 / measure.speedup(base, own):.2f}",
-                f"{1 / measure.speedup(base, shared):.2f}",
+                f"{1 / measure.speedup(base, own).median:.2f}",
+                f"{1 / measure.speedup(base, shared).median:.2f}",
             ]
         )
     gil = "on" if measure.gil_enabled() else "off"

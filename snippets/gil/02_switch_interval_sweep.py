@@ -173,7 +173,7 @@ def sweep(intervals_ms: list[float]) -> list[Row]:
                 {"one": one_thread, "two": two_threads}, repeats=REPEATS
             )
             one, two = timings["one"], timings["two"]
-            speed = measure.speedup(one, two)
+            speed = measure.speedup(one, two).median
             delays = delays_with_a_busy_thread()
             rows.append(Row(interval_ms, one, two, speed, delays))
     finally:
@@ -212,7 +212,7 @@ def main() -> None:
         f"from a {NAP * 1e3:g} ms sleep per row, in ms beyond the sleep.\n\n"
         + measure.table(headers, table),
         repeats=REPEATS,
-        statistic="times as median (min–max); speed-ups from the fastest runs",
+        statistic="times as median (min–max); speed-ups per round, as their median",
     )
     print(
         f"\nWake-up delay with no other thread running (baseline): "

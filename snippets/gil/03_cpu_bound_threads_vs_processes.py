@@ -124,7 +124,7 @@ def json_timings(result: dict) -> tuple[measure.Timing, measure.Timing]:
 
 def json_speedup(result: dict) -> float:
     """The thread pool's speed-up over one thread in a ``--json`` result."""
-    return measure.speedup(*json_timings(result))
+    return measure.speedup(*json_timings(result)).median
 
 
 def json_row(result: dict) -> list[object]:
@@ -147,7 +147,7 @@ def main() -> None:
     one_busy, threads_busy = result.busy
 
     def speedup(timing: measure.Timing) -> str:
-        return f"{measure.speedup(sequential, timing):.2f}x"
+        return f"{measure.speedup(sequential, timing).median:.2f}x"
 
     first = measure.Timing((result.first,))
     one, pool = f"{one_busy:.2f}", f"{threads_busy:.2f}"  # CPUs busy
@@ -163,7 +163,7 @@ def main() -> None:
         f"Work: {TOTAL:,} loop iterations in {workers} equal parts.\n\n"
         + measure.table(headers, rows),
         repeats=REPEATS,
-        statistic="times as median (min–max); speed-ups from the fastest runs",
+        statistic="times as median (min–max); speed-ups per round, as their median",
         start_method=START_METHOD,
         others=taken,
     )
@@ -174,9 +174,9 @@ def main() -> None:
     )
     print(
         f"\nOn this build, {workers} threads kept {threads_busy:.2f} CPUs busy and "
-        f"did the work at {measure.speedup(sequential, threads):.2f} times the "
+        f"did the work at {measure.speedup(sequential, threads).median:.2f} times the "
         f"speed of one thread; {workers} processes did it at "
-        f"{measure.speedup(sequential, processes):.2f} times (not counting the "
+        f"{measure.speedup(sequential, processes).median:.2f} times (not counting the "
         f"{result.first:.2f} s first call that started them)."
     )
 

@@ -71,7 +71,7 @@ def gil_on_and_off() -> None:
     measure.report(
         measure.table(["Started with", *benchmark.JSON_HEADERS], rows),
         repeats=result["repeats"],
-        statistic="times as median (min–max); speed-ups from the fastest runs",
+        statistic="times as median (min–max); speed-ups per round, as their median",
         others=others(),
     )
 

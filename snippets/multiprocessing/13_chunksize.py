@@ -78,7 +78,7 @@ def main() -> None:
     # --8<-- [end:runs]
     baseline = timings["sequential loop, –"]
     rows = [
-        [name, chunksize, timing.cell(3), f"{measure.speedup(baseline, timing):.2f}"]
+        [name, chunksize, timing.cell(3), measure.speedup(baseline, timing).cell()]
         for (name, chunksize, _), timing in zip(runs, timings.values(), strict=True)
     ]
     measure.report(
@@ -89,7 +89,7 @@ def main() -> None:
         ),
         repeats=REPEATS,
         statistic="median (min–max) seconds, runs interleaved; "
-        "speed-ups from the fastest runs",
+        "speed-ups per round, as their median",
         start_method=START_METHOD,
         others=taken,
     )

@@ -128,7 +128,7 @@ def main() -> None:
     timings = {int(n): timing for n, timing in compared.items()}
     # --8<-- [end:timing]
 
-    speedups = {n: measure.speedup(baseline, timings[n]) for n in workers}
+    speedups = {n: measure.speedup(baseline, timings[n]).median for n in workers}
     p = fit_parallel_fraction([(n, speedups[n]) for n in workers if n <= cpus])
     ideal = [float(min(n, cpus)) for n in workers]
     fitted = [amdahl(p, min(n, cpus)) for n in workers] if p is not None else []
@@ -164,7 +164,7 @@ def main() -> None:
         ),
         repeats=REPEATS,
         statistic="median (min–max) seconds, runs interleaved; "
-        "speed-ups from the fastest runs",
+        "speed-ups per round, as their median",
         start_method=START_METHOD,
         others=taken,
     )

@@ -98,7 +98,7 @@ def main() -> None:
             name,
             timing.cell(3),
             firsts[name].cell(3) if name in firsts else "–",
-            f"{measure.speedup(baseline, timing):.2f}",
+            f"{measure.speedup(baseline, timing).median:.2f}",
         ]
         for name, timing in timings.items()
     ]
@@ -111,7 +111,8 @@ def main() -> None:
         ),
         repeats=REPEATS,
         statistic="median (min–max) seconds, runs interleaved after a warm-up; "
-        "the pools' first runs timed on their own; speed-ups from the fastest runs",
+        "the pools' first runs timed on their own; "
+        "speed-ups per round, as their median",
         start_method="spawn (process pool only)",
         others=taken,
     )

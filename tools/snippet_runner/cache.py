@@ -34,7 +34,7 @@ from snippet_runner.process import Run, project_root, run_snippet, shown, snippe
 
 CACHE_DIR = ".cache/snippets"  # under the project root, ignored by git
 COSTS = ".cache/snippet-costs.json"  # the last known run time of each snippet
-CACHE_FORMAT = "3"  # bump when what a cache entry holds changes
+CACHE_FORMAT = "4"  # bump when what a cache entry holds changes (4: the run's values)
 PINS = ("pyproject.toml", "constraints.txt")
 
 

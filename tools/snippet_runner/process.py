@@ -3,6 +3,9 @@
 Its own process in an empty scratch directory, a small fixed environment, a timeout,
 and afterwards nothing left running (``tree.py``). The result is a ``Run``: the page
 shows its output, the cache stores it, the run record and the tests read it back.
+The values a snippet hands over with ``measure.report(values=...)`` arrive through a
+file that ``$SNIPPET_VALUES`` names (outside its scratch directory) and become the
+run's ``values``: what the page's claims are judged on (``claims``).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
+import json
 import mimetypes
 import os
 import re
@@ -20,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -38,6 +42,11 @@ FIXED_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",  # building never writes into snippets/
 }
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s:]+\.(?:svg|png))\)")
+VALUES_ENV = "SNIPPET_VALUES"  # snippets/measure.py writes the values it reports there
+
+
+class SnippetFailed(Exception):
+    """An example a page needs failed (or no page shows it); the message says how."""
 
 
 @dataclass
@@ -54,6 +63,8 @@ class Run:
     finished: str = ""  # when the run ended, ISO 8601 in UTC
     cached: bool = False  # taken from the snippet cache, not run by this build
     expected_returncode: int = 0
+    # What measure.report(values=...) handed over: {name: {"samples": [...], "unit": ...}}
+    values: dict[str, dict] = field(default_factory=dict)
 
     def failure(self) -> str | None:
         """Why this run counts as a failure, or None."""
@@ -132,12 +143,14 @@ def run_snippet(
     with (
         _killed_tree_on_sigterm() as running,
         tempfile.TemporaryDirectory(prefix="snippet-") as scratch,
+        tempfile.TemporaryDirectory(prefix="snippet-values-") as handover,
     ):
+        values_file = Path(handover) / "values.jsonl"
         with _ctrl_c_as_a_terminal_delivers_it():
             proc = subprocess.Popen(
                 [sys.executable, str(path.resolve())],
                 cwd=scratch,
-                env=snippet_env(),
+                env=snippet_env() | {VALUES_ENV: str(values_file)},
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -173,6 +186,7 @@ def run_snippet(
         output = output.rstrip()
         if embed_images:
             output = _embed_images(output, Path(scratch))
+        values = read_values(values_file)
     finished = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     return Run(
         shown(path),
@@ -184,7 +198,24 @@ def run_snippet(
         left_running,
         finished,
         expected_returncode=expected_returncode,
+        values=values,
     )
+
+
+def read_values(file: Path) -> dict[str, dict]:
+    """The values a run handed over, by name. A name reported twice keeps its first
+    report and says so in ``repeated``: a claim must know which number it judges."""
+    values: dict[str, dict] = {}
+    if not file.is_file():
+        return values
+    for line in file.read_text("utf-8").splitlines():
+        entry = json.loads(line)
+        name = entry.pop("name")
+        if name in values:
+            values[name]["repeated"] = True
+        else:
+            values[name] = entry
+    return values
 
 
 class _Terminated(BaseException):
