@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 from helpers import ROOT, Build, build_site, snippet_fences, working_site
 from snippet_runner.debian_cells import CELLS, record_file
-from snippet_runner.fence import FenceOptions
+from snippet_runner.options import FenceOptions
 from snippet_runner.process import Run, run_snippet, timeout_for
 from snippet_runner.records import RECORDS_DIR
 

@@ -21,7 +21,7 @@ import pytest
 from pytest_examples import CodeExample, EvalExample, find_examples
 from snippet_runner.build import Build, strict_build
 from snippet_runner.excerpt import cut, without_markers
-from snippet_runner.fence import FenceOptions
+from snippet_runner.options import FenceOptions
 from snippet_runner.tables import Table, tables
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,16 +8,18 @@ records appear only in the unit test of ``records.merge``. Where pyenv lacks the
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import ROOT, build_site, site_skeleton, snippet_fences, write
+from helpers import ROOT, Build, build_site, site_skeleton, snippet_fences, write
 from snippet_runner.cells import plan, slug, snippet_requirements
 from snippet_runner.debian_cells import CELLS, record_file
 from snippet_runner.matrix import CSS_CLASS
@@ -246,3 +248,25 @@ def test_this_machines_cells_have_records(cell: str) -> None:
     python = runs[0]["provenance"]["python"]
     assert python.startswith(CELLS[cell].removeprefix("python") + "."), python
     assert "Debian" in runs[0]["provenance"]["distribution"]
+
+
+def test_an_example_that_needs_a_newer_python_shows_a_cells_run_first(site_build: Build) -> None:
+    """An example whose fence says needs="3.14" prints only what it needs on an older
+    build; the page shows the newest cell's real run first, and says which cell."""
+    here = sys.version_info[:2]
+    needing = [f for f in snippet_fences() if f.options.needs and here < f.options.needs]
+    if not needing:
+        pytest.skip("this build's Python has what every example needs")
+    if any(not record_file(cell, ROOT / RECORDS_DIR).is_file() for cell in CELLS):
+        pytest.skip("no records of this machine's cells: `python3 dev.py cells` makes them")
+    assert site_build.returncode == 0, site_build.log
+    for page, fences in itertools.groupby(needing, key=lambda fence: fence.page):
+        built = site_build.site / page.removesuffix(".md").removesuffix("index") / "index.html"
+        text = BeautifulSoup(built.read_text("utf-8"), "html.parser").get_text(" ")
+        note = (
+            r"This example needs Python 3\.\d+ or newer, and this build runs [\d.]+: "
+            r"the output below comes from the cell ([^,]+),"
+        )
+        notes = re.findall(note, " ".join(text.split()))
+        assert len(notes) == len(list(fences)), f"{page}: {notes}"
+        assert set(notes) <= set(CELLS), notes

@@ -27,8 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from snippet_runner import claims
-from snippet_runner.claims import page_of
+from snippet_runner import marks
 from snippet_runner.fence import SnippetError, _loud
 from snippet_runner.matrix import render
 from snippet_runner.process import Run
@@ -70,7 +69,7 @@ def formatter(
     if body == "cells":
         return render(cells_table(), md, prefix="cells-")
     if body == "claims":
-        return render(claims.ledger(page_of(md) or ""), md, prefix="claims-")
+        return render(marks.ledger(marks.page_of(md) or ""), md, prefix="claims-")
     wanted: AcrossOptions = options["across"]
     if not (wanted.table and wanted.column):
         raise SnippetError(f'{language} fence for {body}: give table="..." and column="..."')

@@ -25,13 +25,10 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from snippet_runner.options import FenceOptions
 from snippet_runner.process import project_root, run_snippet, timeout_for
 from snippet_runner.records import CELL_ENV, RECORDS_DIR, RECORDS_ENV, record_line, this_cell
-
-if TYPE_CHECKING:  # the site's packages are imported only where the plan is made:
-    from snippet_runner.fence import FenceOptions  # the cell's interpreter lacks them
 
 REPO = Path(__file__).resolve().parents[2]  # this checkout: its pins, its venvs
 # What the snippets may import from PyPI, by import name: the distributions it needs
@@ -82,8 +79,6 @@ def nav_pages(root: Path) -> list[Path]:
 
 def plan(root: Path) -> list[tuple[str, FenceOptions]]:
     """Every snippet a page shows, first showing first, with that fence's options."""
-    from snippet_runner.fence import FenceOptions
-
     found: dict[str, FenceOptions] = {}
     for page in nav_pages(root):
         for options, path in _FENCE.findall(page.read_text("utf-8")):

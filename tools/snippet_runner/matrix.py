@@ -10,20 +10,19 @@ Plots are not repeated in the other cells' tabs: each plot's numbers are also pr
 as a table (CONTRIBUTING), and seven copies of every SVG would make pages heavy.
 
 An example that needs a newer Python than this build's (the fence's ``needs``) only
-says so here; ``lead`` then finds the newest cell that ran it, whose run the page
-shows first, and this build's own run moves into a tab.
+says so here; ``records.lead`` then finds the newest cell that ran it, whose run the
+page shows first (``lead_note`` says so), and this build's own run moves into a tab.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from markdown_exec import base_format
 
-from snippet_runner import claims, excerpt, records
+from snippet_runner import excerpt, marks, records
 from snippet_runner.process import Run
 
 CSS_CLASS = "snippet-other-cells"  # the tab set under an example (tests look for it)
@@ -62,44 +61,12 @@ def cell_tab(
         shown = run.output
         shown = without_plots(shown) if output == "markdown" else excerpt.fenced("text", shown)
         body = f"*{records.provenance_line(provenance)}*\n\n{shown}"
-        verdicts = claims.verdict_list(run.path, run, provenance)
+        verdicts = marks.verdict_list(run.path, run, provenance)
         body += f"\n\n{verdicts}" if verdicts else ""
     return name.replace('"', "'"), body
 
 
-@dataclass(frozen=True)
-class Lead:
-    """The cell whose run a page shows first, because this build's Python is too old."""
-
-    cell: records.Cell
-    run: Run
-
-
-def python_of(cell: records.Cell) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", cell.provenance.get("python", ""))[:2])
-
-
-def lead(path: str, needs: tuple[int, int] | None) -> Lead | None:
-    """For an example that needs a newer Python than this build's: the newest cell
-    that ran it (a standard build before a free-threaded one, Linux first), else None."""
-    if needs is None or sys.version_info[:2] >= needs:
-        return None
-    cells = records.other_cells(path)
-    ran = [(cell, run) for cell, run in cells if run and python_of(cell) >= needs]
-    if not ran:
-        return None
-    order = {"Linux": 0, "macOS": 1, "Windows": 2}
-
-    def newest(item: tuple[records.Cell, Run]) -> tuple[Any, ...]:
-        cell = item[0]
-        system = order.get(cell.provenance.get("os", "").split(" ")[0], 3)
-        return (python_of(cell), not cell.provenance.get("free_threaded"), -system)
-
-    cell, run = max(ran, key=newest)
-    return Lead(cell, run)
-
-
-def lead_note(found: Lead, needs: tuple[int, int]) -> str:
+def lead_note(found: records.Lead, needs: tuple[int, int]) -> str:
     """What the page says above a lead cell's output."""
     version = ".".join(map(str, sys.version_info[:3]))
     return (
@@ -111,7 +78,7 @@ def lead_note(found: Lead, needs: tuple[int, int]) -> str:
     )
 
 
-def other_cells_tabs(run: Run, output: str, md: Any, first: Lead | None = None) -> str:
+def other_cells_tabs(run: Run, output: str, md: Any, first: records.Lead | None = None) -> str:
     """The other cells' tabs for ``run``'s snippet ("" without records). When a lead
     cell's run is shown above, its tab gives way to one of this build's run."""
     shown = records.other_cells(run.path)

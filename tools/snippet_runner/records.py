@@ -217,3 +217,35 @@ def other_cells(path: str) -> list[tuple[Cell, Run | None]]:
     if folder is None:
         return []
     return merge(path, read_cells(folder), this_cell())
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The cell whose run a page shows first, because this build's Python is too old."""
+
+    cell: Cell
+    run: Run
+
+
+def python_of(cell: Cell) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", cell.provenance.get("python", ""))[:2])
+
+
+def lead(path: str, needs: tuple[int, int] | None) -> Lead | None:
+    """For an example that needs a newer Python than this build's: the newest cell
+    that ran it (a standard build before a free-threaded one, Linux first), else None."""
+    if needs is None or sys.version_info[:2] >= needs:
+        return None
+    cells = other_cells(path)
+    ran = [(cell, run) for cell, run in cells if run and python_of(cell) >= needs]
+    if not ran:
+        return None
+    order = {"Linux": 0, "macOS": 1, "Windows": 2}
+
+    def newest(item: tuple[Cell, Run]) -> tuple[Any, ...]:
+        cell = item[0]
+        system = order.get(cell.provenance.get("os", "").split(" ")[0], 3)
+        return (python_of(cell), not cell.provenance.get("free_threaded"), -system)
+
+    cell, run = max(ran, key=newest)
+    return Lead(cell, run)

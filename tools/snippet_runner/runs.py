@@ -11,13 +11,9 @@ placeholder that serve's worker replaces.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from snippet_runner import cache, cells, report, serve
+from snippet_runner.options import FenceOptions
 from snippet_runner.process import Run, SnippetFailed, project_root, timeout_for
-
-if TYPE_CHECKING:
-    from snippet_runner.fence import FenceOptions
 
 
 def recorded(path: str) -> Run | None:
