@@ -179,8 +179,8 @@ def test_threads_and_asyncio_overlap_the_io_waits(tmp_path: Path) -> None:
     }
     timings = measure.compare(runs, repeats=1, warmup=0)
     # Ten waits: at best 10x faster. Demand a third of that on a loaded machine.
-    assert measure.speedup(timings["sequential"], timings["threads"]) > 3
-    assert measure.speedup(timings["sequential"], timings["asyncio"]) > 3
+    assert measure.speedup(timings["sequential"], timings["threads"]).median > 3
+    assert measure.speedup(timings["sequential"], timings["asyncio"]).median > 3
 
 
 def test_pool_sizes_follow_the_work() -> None:

@@ -261,7 +261,7 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
     assert inline["Speed-up"] == 1
     # The program says what its run shows, in a sentence under the table; this test
     # decides the same from the table and checks that the two agree.
-    said = re.search(r"^The thread's fastest run was ([\d.]+)× as fast.*$", out, re.M)
+    said = re.search(r"^In the median round, the thread was ([\d.]+)× as fast.*$", out, re.M)
     assert said and number(said[1]) == thread["Speed-up"], out
     share = others_share(out)
     if share is not None and share > BUSY:

@@ -87,6 +87,9 @@ def eager_start() -> str:
     return "yes: the body ran first" if events[0] == "body" else "accepted, not eager"
 
 
+# --8<-- [end:probes]
+
+
 def task_group_cancel() -> str:
     """``TaskGroup.cancel()``: the group ends early, without raising."""
     if not hasattr(asyncio.TaskGroup, "cancel"):
@@ -142,9 +145,6 @@ def interpreters() -> str:
     finally:
         interp.close()
     return "yes: one ran a statement"
-
-
-# --8<-- [end:probes]
 
 
 def default_start_method() -> str:

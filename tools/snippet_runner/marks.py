@@ -181,6 +181,8 @@ def verdict_list(path: str, run: Run | None, provenance: dict[str, Any]) -> str:
 def ledger(page: str) -> str:
     """The claim ledger: a row per claim on the site, a column per cell (this build
     first), each entry the verdict there. ``page`` is where the ledger is (for links)."""
+    if not site_claims():
+        return "No page has a claim yet.\n"
     measured = records.other_cells("")
     names = [f"{records.this_cell()} (this build)", *(cell.name for cell, _run in measured)]
     lines = ["| Claim | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
