@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -158,6 +159,18 @@ def summary(dump: str, names: dict[int, str]) -> list[str]:
     return rows
 
 
+def first_line(child: subprocess.Popen) -> str:
+    """The child's first line of output, waited for at most TIMEOUT seconds."""
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(child.stdout.readline()))
+    reader.daemon = True
+    reader.start()
+    reader.join(timeout=TIMEOUT)
+    if not lines or not lines[0]:
+        raise RuntimeError(f"the child printed no line within {TIMEOUT} s")
+    return lines[0]
+
+
 def fallback(child: subprocess.Popen, errors: Path) -> None:
     """Before 3.15, on POSIX: ask the child's faulthandler for its stacks."""
     if not hasattr(signal, "SIGUSR1"):
@@ -215,7 +228,7 @@ def main() -> None:
                 text=True,
             )
         try:
-            names = {int(k): v for k, v in json.loads(child.stdout.readline()).items()}
+            names = {int(k): v for k, v in json.loads(first_line(child)).items()}
             print(
                 f"Python {version}: the child process {child.pid} has the threads "
                 f"{', '.join(names.values())}.\n"
