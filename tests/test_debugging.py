@@ -49,6 +49,46 @@ def test_live_inspection_runs_or_names_its_version(snippet_output: Output) -> No
             assert f"task '{name}'" in out
 
 
+def check_the_dump_from_outside(out: str, version: tuple[int, int]) -> None:
+    """What the page says 04 shows, for the interpreter that ran it (``version``)."""
+    assert "Traceback" not in out, out  # a refusal or a timeout is one line, never a traceback
+    places = {  # thread: (its function in the child, the line it waits on)
+        "lock-waiter": ("wait_for_lock", "held.acquire(timeout=60)"),
+        "queue-waiter": ("wait_for_job", "jobs.get(timeout=60)"),
+        "event-loop": ("run_loop", "asyncio.run(crawl())"),
+        "MainThread": ("<module>", "sys.stdin.readline()"),
+    }
+    assert re.search(r"the child process \d+ has the threads MainThread, lock-waiter", out)
+    if version < (3, 15):
+        assert "`python -m profiling.sampling dump` needs Python 3.15; this is 3.1" in out
+        if sys.platform == "win32":
+            assert "There is no SIGUSR1 on Windows" in out
+            return
+        # faulthandler's own dump, on SIGUSR1: every thread, each in its function
+        for function, _line in places.values():
+            assert re.search(rf'hung_child\.py", line \d+ in {re.escape(function)}$', out, re.M)
+        return
+    refused = re.findall(r"^The dump (?:cannot|could not) attach to process \d+: .+\.$", out, re.M)
+    if refused:  # the system's refusal, in one line, and nothing else after it
+        assert len(refused) == 1 and out.rstrip().endswith(refused[0]), out
+        return
+    rows = {row[0]: row for row in table(out, "state the dump gives").rows}
+    assert set(rows) == set(places), rows
+    for thread, (function, line) in places.items():
+        assert f"`{function}`, line " in rows[thread][2] and f"`{line}`" in rows[thread][2]
+    assert "main thread" in rows["MainThread"][1]
+    assert rows["queue-waiter"][3] == "`Condition.wait`"  # queue.get waits in a Condition
+    assert rows["lock-waiter"][3] == "`wait_for_lock`"  # acquire() has no Python frame
+    tasks = out.split("dump --async-aware", 1)[1]
+    for frame in ('"<task>", in Task-1', ", in crawl", '"<task>", in sleeper', ", in sleeper"):
+        assert frame in tasks, tasks
+
+
+def test_the_dump_from_outside_finds_each_thread(snippet_output: Output) -> None:
+    out = snippet_output("snippets/debugging/04_dump_a_hung_process.py")
+    check_the_dump_from_outside(out, sys.version_info[:2])
+
+
 # --- the page's exercises: each solution shows what its exercise says to check ------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import multiprocessing
 import re
 import sys
 
@@ -58,13 +59,15 @@ def test_cancel_stops_only_queued_work_and_shutdown_cancels_the_rest(
     assert "tasks that ever ran: [0]" in out
 
 
-def test_a_dead_worker_breaks_the_pool_and_a_new_pool_recovers(snippet_output: Output) -> None:
-    out = snippet_output("snippets/futures/04_broken_process_pool.py")
+def check_broken_process_pool(out: str, version: tuple[int, int]) -> None:
+    """What the page says 04 shows, for the interpreter that ran it (``version``)."""
+    method = re.search(r"^Python 3\.\d+\S*, start method (\w+)$", out, re.M)[1]
     sections = re.split(r"^--- task 3's worker dies by (.+) ---$", out, flags=re.M)
     deaths = dict(zip(sections[1::2], sections[2::2], strict=True))
     expected = ["os._exit(1)"] + ([] if sys.platform == "win32" else ["SIGKILL"])
     assert list(deaths) == expected
-    for part in deaths.values():
+    exit_codes = {"os._exit(1)": "1", "SIGKILL": "-9"}
+    for death, part in deaths.items():
         results = ast.literal_eval(re.search(r"results before the pool broke: (\{.*\})", part)[1])
         failed = ast.literal_eval(re.search(r"raised BrokenProcessPool: (\[.*\])", part)[1])
         assert 3 in failed and 3 not in results
@@ -74,6 +77,27 @@ def test_a_dead_worker_breaks_the_pool_and_a_new_pool_recovers(snippet_output: O
         retried = ast.literal_eval(re.search(r"re-submitted (\[.*\]): (\{.*\})", part)[2])
         assert sorted(retried) == sorted(n for n in failed if n != 3)
         assert "failed again: []" in part
+        cause = re.search(r"^their __cause__: (.*)$", part, re.M)[1]
+        named = rf"Process \d+ terminated abruptly with exit code {exit_codes[death]}"
+        if version < (3, 15):
+            assert cause == "None", cause  # no cause before gh-139486
+        elif method == "forkserver":  # the fork server sends the exit code with the end
+            assert re.fullmatch(named, cause), cause
+        else:  # fork, spawn: the exit code may not be readable yet
+            assert cause == "None" or re.fullmatch(named, cause), cause
+    if version < (3, 15):
+        assert "exit code needs Python 3.15; this is 3.1" in out
+        assert "--- broken pools whose futures named" not in out
+        return
+    counts = dict(re.findall(r"^(\w+): +(\d+) of 10$", out, re.M))
+    assert set(counts) == set(multiprocessing.get_all_start_methods()), counts
+    if "forkserver" in counts:
+        assert counts["forkserver"] == "10", counts
+
+
+def test_a_dead_worker_breaks_the_pool_and_a_new_pool_recovers(snippet_output: Output) -> None:
+    out = snippet_output("snippets/futures/04_broken_process_pool.py")
+    check_broken_process_pool(out, sys.version_info[:2])
 
 
 def test_max_tasks_per_child_bounds_what_a_worker_holds(snippet_output: Output) -> None:

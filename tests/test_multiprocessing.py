@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import concurrent.futures
 import math
 import multiprocessing
@@ -439,6 +440,42 @@ def test_shared_memory_lifetime_follows_the_tracker(snippet_output: Output) -> N
     else:
         assert not any("track=False" in label for label in rows)
         assert "SharedMemory(track=False) is new in Python 3.13" in out
+
+
+# --- When a preloaded module fails to import (3.15's on_error) ---------------------------
+
+
+def check_preload_on_error(out: str, version: tuple[int, int], debug_build: bool) -> None:
+    """What the page says 20 shows, for the interpreter that ran it (``version``)."""
+    if "the forkserver start method needs POSIX" in out:
+        assert "forkserver" not in multiprocessing.get_all_start_methods()
+        return
+    rows = table(out, "server's stderr").by_label()
+    missing = "No module named 'no_such_module'"
+    if version < (3, 15):  # the one behaviour there is: the failure is ignored
+        assert rows == {"(none: before 3.15)": ["started", "yes", "nothing"]}, rows
+        assert "`set_forkserver_preload(..., on_error=...)` needs Python 3.15" in out
+        return
+    warning = f"`ImportWarning: Failed to preload module 'no_such_module': {missing}`"
+    assert rows.pop('`"ignore"` (the default)') == ["started", "yes", "nothing"]
+    # A release build's default filters ignore ImportWarning; a debug build has none.
+    assert rows.pop('`"warn"`') == ["started", "yes", warning if debug_build else "nothing"]
+    shown = rows.pop('`"warn"`, run with `-W default::ImportWarning`')
+    assert shown == ["started", "yes", warning]
+    start, worker, stderr = rows.pop('`"fail"`')
+    raised = re.fullmatch(r"raised `(\w+)`(?:, with the note: (.*))?", start)
+    assert issubclass(getattr(builtins, raised[1]), (EOFError, ConnectionError)), start
+    assert raised[2] in (None, "Forkserver process may have crashed during module "
+                         "preloading. Check stderr."), start  # fmt: skip
+    assert worker == "(no worker)"
+    assert stderr == f"a traceback, ending `ModuleNotFoundError: {missing}`"
+    assert not rows, rows
+    assert "`ValueError: on_error must be 'ignore', 'warn', or 'fail', not 'raise'`" in out
+
+
+def test_a_failed_preload_does_what_on_error_says(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/20_forkserver_preload_on_error.py")
+    check_preload_on_error(out, sys.version_info[:2], hasattr(sys, "gettotalrefcount"))
 
 
 # --- the chapter's exercises: each solution shows what its exercise says to check ----------

@@ -6,7 +6,7 @@ import re
 import sys
 
 import pytest
-from helpers import ROOT, Output
+from helpers import ROOT, Output, table
 
 
 def pid_of(line: str) -> int:
@@ -62,6 +62,41 @@ def test_queue_shutdown_matches_the_interpreter(snippet_output: Output) -> None:
         assert "drained [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]" in out
     else:
         assert "has no shutdown() (added in 3.13)" in out
+
+
+def check_sharing_one_iterator(out: str, version: tuple[int, int]) -> None:
+    """What the page says 08 shows, for the interpreter that ran it (``version``)."""
+    rows = table(out, "workers that finished").by_label()
+    bare = rows.pop("the generator itself")
+    # Workers that asked while another was inside the generator died with ValueError;
+    # no job was lost or done twice, and at least one worker lived to finish them.
+    assert bare[:2] == ["12", "yes"], bare
+    finished = int(re.fullmatch(r"(\d+) of 4", bare[2])[1])
+    assert 1 <= finished < 4 and bare[3] == "ValueError: generator already executing", bare
+    locked = ["`LockedIterator(jobs(...))`, by hand"]
+    tools = [
+        "`threading.serialize_iterator(jobs(...))`",
+        "`threading.synchronized_iterator(jobs)(...)`",
+    ]
+    if version < (3, 15):
+        assert list(rows) == locked, rows
+        assert "`concurrent_tee` need Python 3.15; this is 3.1" in out
+        assert "concurrent_tee(source, n=2)`, for two" not in out
+    else:
+        assert list(rows) == locked + tools, rows
+    for how in rows:  # with a lock around next(): every job once, every worker done
+        assert rows[how] == ["12", "yes", "4 of 4", "nothing"], (how, rows[how])
+    if version >= (3, 15):
+        for name in ("saver", "checker"):
+            assert f"- '{name}' saw 12 readings, every one in order: True" in out
+        assert "- the source generator made 12 readings for both" in out
+        split = re.search(r"they split it, `\{'saver': (\d+), 'checker': (\d+)\}`", out)
+        assert int(split[1]) + int(split[2]) == 12 and min(map(int, split.groups())) > 0
+
+
+def test_a_shared_generator_needs_a_lock_around_next(snippet_output: Output) -> None:
+    out = snippet_output("snippets/threads/08_sharing_one_iterator.py")
+    check_sharing_one_iterator(out, sys.version_info[:2])
 
 
 @pytest.mark.parametrize("path", ["snippets/home/01_about_this_build.py"])
