@@ -82,6 +82,11 @@ def test_subprocess_pipes_read_together_and_timeout_kills(snippet_output: Output
     code = int(re.search(r"killed; exit code (-?\d+)", out)[1])
     assert code == (1 if sys.platform == "win32" else -9)
     assert "child still running: False" in out
+    # Nobody called wait(), yet the child was reaped: asyncio's watcher did it.
+    nobody = out[out.index("3. a child that exits at once") :]
+    assert "returncode, without wait(): 0" in nobody
+    if sys.platform != "win32":
+        assert "no such child, asyncio had already reaped it" in nobody
 
 
 def test_signals_cancel_through_the_task_group(snippet_output: Output) -> None:

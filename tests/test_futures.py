@@ -49,7 +49,9 @@ def test_worker_exceptions_carry_the_workers_traceback(snippet_output: Output) -
 def test_cancel_stops_only_queued_work_and_shutdown_cancels_the_rest(
     snippet_output: Output,
 ) -> None:
-    out = snippet_output("snippets/futures/03_cancel_and_shutdown.py")
+    out, _, _ = snippet_output("snippets/futures/03_cancel_and_shutdown.py").partition(
+        "ProcessPoolExecutor("
+    )
     assert "cancel() on task 0 (running): False" in out
     assert "cancel() on task 3 (queued):  True" in out
     assert "task 3: result() raises CancelledError" in out
@@ -57,6 +59,28 @@ def test_cancel_stops_only_queued_work_and_shutdown_cancels_the_rest(
     for n in (1, 2, 3, 4):
         assert f"task {n}: cancelled" in out
     assert "tasks that ever ran: [0]" in out
+
+
+def test_a_process_pool_refuses_to_cancel_calls_it_has_queued_for_its_worker(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output("snippets/futures/03_cancel_and_shutdown.py")
+    part = out[out.index("ProcessPoolExecutor(max_workers=1)") :]
+    answers = re.search(r"cancel\(\) returned \[(.*)\]", part)[1].split(", ")
+    assert len(answers) == 4 and set(answers) <= {"True", "False"}, answers
+    # Tasks 0 and 1 are in the call queue before cancel() is called: refused.
+    assert answers[:2] == ["False", "False"], answers
+    starts = {}
+    for n, answer in enumerate(answers):
+        line = re.search(rf"^  task {n}: (.*)$", part, re.M)[1]
+        if answer == "True":
+            assert line == "cancelled", line
+        else:  # refused, so it ran
+            started = re.fullmatch(r"ran, starting ([+-]\d+\.\d+) s after .*", line)
+            assert started, line
+            starts[n] = float(started[1])
+    # The point: a call whose cancel() returned False had not started yet.
+    assert any(start > 0 for start in starts.values()), starts
 
 
 def check_broken_process_pool(out: str, version: tuple[int, int]) -> None:

@@ -19,8 +19,10 @@ INTERPRETERS = [
     "python3.12",
     "python3.13",
     "python3.14",
+    "python3.15",
     "python3.13t",
     "python3.14t",
+    "python3.15t",
 ]
 
 

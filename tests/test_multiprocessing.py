@@ -359,6 +359,18 @@ def forkserver_preloads_main(version: tuple[int, ...]) -> bool:
     return version >= (3, 14, 1) or (3, 13, 8) <= version < (3, 14)
 
 
+def forkserver_guardless_runs(version: tuple[int, ...]) -> tuple[bool, bool]:
+    """Where a guard-less script's top level runs under forkserver: (server, child).
+
+    Before the preload fix only the child imports it; from 3.13.8 and 3.14.1 the
+    server does, and dies of the failure; 3.15's server ignores a failed preload by
+    default (set_forkserver_preload's on_error, gh-141860), so the child runs it too.
+    """
+    if not forkserver_preloads_main(version):
+        return False, True
+    return True, version >= (3, 15)
+
+
 def check_main_module_runs(out: str) -> None:
     """Each start method's count of top-level runs, right for the version that printed it."""
     found = re.search(r"^Python (\d+)\.(\d+)\.(\d+)", out, re.M)
@@ -377,7 +389,21 @@ def check_main_module_runs(out: str) -> None:
         expected = [children, 0, 1] if preloads else [children, children, 0]
         assert rows.pop("forkserver") == expected, version
         assert ("This version preloads" in out) == preloads
+        check_guardless_forkserver(out, version)
     assert not rows
+
+
+def check_guardless_forkserver(out: str, version: tuple[int, ...]) -> None:
+    part = out[out.index("A script without the main guard, run under forkserver") :]
+    in_server, in_child = forkserver_guardless_runs(version)
+    yes = {True: "yes", False: "no"}
+    assert f"ran in the fork server: {yes[in_server]}\n" in part, (version, part)
+    assert f"ran in the child: {yes[in_child]}\n" in part, (version, part)
+    assert "RuntimeError" in re.search(r"exceptions in its stderr: (.*)", part)[1]
+    if in_child:  # the script itself ran on and reported its child's failure
+        assert "with status 0:" in part and "the child's exit code: 1" in part
+    else:  # the server died, so the script's own start() failed
+        assert "with status 0:" not in part and "died" in part
 
 
 def test_main_module_runs_where_the_version_says(snippet_output: Output) -> None:
@@ -400,6 +426,23 @@ def test_main_module_runs_where_the_version_says(snippet_output: Output) -> None
 def test_forkserver_preload_versions(version: tuple[int, ...], preloads: bool) -> None:
     """The version rule the test above applies, against the CPython changelog."""
     assert forkserver_preloads_main(version) == preloads
+
+
+@pytest.mark.parametrize(
+    ("version", "runs"),
+    [
+        ((3, 11, 7), (False, True)),
+        ((3, 13, 7), (False, True)),
+        ((3, 13, 8), (True, False)),
+        ((3, 14, 0), (False, True)),
+        ((3, 14, 10), (True, False)),
+        ((3, 15, 0), (True, True)),
+    ],
+)
+def test_forkserver_guardless_versions(version: tuple[int, ...], runs: tuple) -> None:
+    """Where a guard-less script fails, per version: run on 3.11.7, 3.12.1, 3.13.0,
+    3.13.18, 3.14.10 and 3.15.2 (forkserver.py's preload code of each)."""
+    assert forkserver_guardless_runs(version) == runs
 
 
 def test_cpu_counts_show_the_pool_size_each_implies_and_the_quota(snippet_output: Output) -> None:

@@ -127,8 +127,9 @@ def word_frequencies(text: str) -> dict[str, int]:
 def seconds_per_word() -> float:
     """What ``word_frequencies`` costs per word on this machine.
 
-    The fastest of 15 runs: a busy machine can only make a run slower, so the fastest
-    is the best estimate of what the work costs.
+    The fastest of 15 runs: the run least disturbed by whatever else went on
+    (other programs, a CPU clock that changes speed, a busy neighbour on a shared
+    core), so the estimate is of the work at this machine's best speed.
     """
     text = random_text(random.Random(SEED), 20_000)
     timing = measure.measure(lambda: word_frequencies(text), repeats=15, warmup=1)

@@ -8,11 +8,18 @@ each other forever. Two tasks, one per pipe, avoid that, and show each line as
 it arrives.
 
 A child that does not finish in time is ended with ``asyncio.wait_for``: the
-timeout cancels the wait, ``kill()`` ends the child, and a final ``wait()``
-collects its exit status so no zombie process is left behind.
+timeout cancels the wait, ``kill()`` ends the child, and a final ``wait()`` returns
+its exit status once it has really ended.
+
+``wait()`` is not what reaps the child. On POSIX, asyncio's child watcher calls
+``waitpid`` for every child the event loop starts, as soon as the child exits,
+whether or not anyone waits for it (``asyncio/unix_events.py``: a watcher thread
+on 3.11, a pid file descriptor where Linux offers one from 3.12). The last part
+starts a child, never calls ``wait()``, and shows that no zombie is left.
 """
 
 import asyncio
+import os
 import sys
 import time
 
@@ -88,9 +95,31 @@ async def kill_on_timeout() -> None:
         print("   kill() is TerminateProcess and the exit code is 1.)")
 
 
+async def nobody_waits() -> None:
+    print("\n3. a child that exits at once, and no wait() call")
+    # --8<-- [start:reaped]
+    child = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    deadline = time.monotonic() + DEADLINE
+    while child.returncode is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)  # the watcher sets returncode once it has reaped
+    print(f"  returncode, without wait(): {child.returncode}")
+    if sys.platform != "win32":
+        try:
+            os.waitpid(child.pid, os.WNOHANG)  # would reap a zombie, if there were one
+        except ChildProcessError:
+            print("  os.waitpid(): no such child, asyncio had already reaped it")
+        else:
+            print("  os.waitpid() found the child unreaped")
+    # --8<-- [end:reaped]
+    if sys.platform == "win32":
+        print("  (Windows has no zombie processes; the exit code comes from the")
+        print("   process handle.)")
+
+
 def main() -> None:
     asyncio.run(read_both())
     asyncio.run(kill_on_timeout())
+    asyncio.run(nobody_waits())
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Each count measures the CPU time it used. Dividing the total CPU time by the tim
 the whole run took gives how many CPUs were busy on average: at most one when the
 counts run one after the other, up to two when two processes run them at once and
 the machine has two CPUs free. The smallest share of a CPU that a count got says
-whether other programs were using the CPUs meanwhile.
+whether a count had to wait for a CPU that something else was using: other
+programs, or the other count where fewer CPUs than counts are usable.
 """
 
 import time

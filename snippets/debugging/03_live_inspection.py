@@ -9,6 +9,11 @@ wait on each other, then inspects that child while it runs:
 - ``sys.remote_exec(pid, script)`` (added in 3.14, PEP 768) asks the child to run
   a Python file at its next safe point; here the file prints the child's thread
   stacks. ``python -m pdb -p PID`` uses the same mechanism to attach a debugger.
+  The child's main thread runs the file "at the next available opportunity,
+  similarly to how signals are handled" (the sys docs): when it next runs Python
+  code, not while it sleeps in a system call. An event loop whose tasks all wait
+  for half a minute sleeps in its selector that long, so the child has a
+  heartbeat task that wakes the loop every 50 ms.
 
 The operating system must allow one process to read another's memory (on Linux,
 ptrace permissions; on macOS, usually administrator rights), so a refusal is
@@ -36,8 +41,13 @@ CHILD = textwrap.dedent(
             group.create_task(fetch("page-1", 30), name="fetch page-1")
             group.create_task(fetch("page-2", 30), name="fetch page-2")
 
+    async def heartbeat():
+        while True:  # the loop wakes up often, so the main thread reaches a safe
+            await asyncio.sleep(0.05)  # point soon (what remote_exec waits for)
+
     async def main():
         crawl = asyncio.create_task(crawler(), name="crawler")
+        beat = asyncio.create_task(heartbeat(), name="heartbeat")
         await asyncio.sleep(0.3)
         if "--self-report" in sys.argv:
             for task in sorted(asyncio.all_tasks(), key=lambda t: t.get_name()):

@@ -6,11 +6,20 @@ returns False) because a thread cannot be interrupted from outside; cancelling a
 queued one succeeds, and it never runs. ``shutdown(wait=True, cancel_futures=True)``
 (Python 3.9+) cancels everything still queued, lets the running task finish and
 returns once the worker has exited.
+
+A process pool is stricter. Its manager thread moves queued calls into the queue
+its workers read from, up to ``max_workers + 1`` of them, and marks each one
+running as it does (``add_call_item_to_queue`` in concurrent/futures/process.py,
+the same in 3.11 to 3.15). ``cancel()`` then returns False for a call that has not
+started, and the call runs. The last part shows it with one worker and four
+tasks, and prints when each task really started.
 """
 
 import threading
 import time
-from concurrent.futures import CancelledError, ThreadPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor, ThreadPoolExecutor
+
+DEADLINE = 10  # seconds for anything that could block
 
 ran: list[int] = []
 ran_lock = threading.Lock()
@@ -25,7 +34,7 @@ def task(n: int, started: threading.Event) -> int:
 
 
 # --8<-- [start:cancel]
-def main() -> None:
+def thread_pool() -> None:
     pool = ThreadPoolExecutor(max_workers=1)
     started = [threading.Event() for _ in range(5)]
     futures = [pool.submit(task, n, started[n]) for n in range(5)]
@@ -52,6 +61,41 @@ def main() -> None:
 
 
 # --8<-- [end:cancel]
+
+
+def started_at(seconds: float) -> float:
+    """A process-pool task: note the wall-clock time it started, then work a while."""
+    started = time.time()
+    time.sleep(seconds)
+    return started
+
+
+# --8<-- [start:process]
+def process_pool() -> None:
+    pool = ProcessPoolExecutor(max_workers=1)
+    futures = [pool.submit(started_at, 0.3) for _ in range(4)]
+    deadline = time.monotonic() + DEADLINE
+    while not futures[1].running() and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the pool has moved task 1 towards its worker
+    asked = time.time()
+    answers = [future.cancel() for future in futures]
+    print("\nProcessPoolExecutor(max_workers=1), four tasks, cancel() on each:")
+    print(f"  cancel() returned {answers}")
+    pool.shutdown(wait=True)
+    for n, future in enumerate(futures):
+        if future.cancelled():
+            print(f"  task {n}: cancelled")
+        else:
+            late = future.result(timeout=DEADLINE) - asked
+            print(f"  task {n}: ran, starting {late:+.2f} s after the cancel() calls")
+
+
+# --8<-- [end:process]
+
+
+def main() -> None:
+    thread_pool()
+    process_pool()
 
 
 if __name__ == "__main__":

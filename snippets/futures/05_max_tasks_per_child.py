@@ -7,15 +7,18 @@ long-lived worker keeps all it leaked; with ``max_tasks_per_child=N`` the pool
 replaces each worker after N tasks, so a worker never holds more than N tasks'
 leaks. The price is starting new processes, which the table measures too.
 
-The limit here is 1. Values above 1 could deadlock the pool on releases from 3.11
-on that predate the fix for CPython issue gh-115634 (a replacement worker was
-never started); every wait below has a timeout all the same.
+The limit here is 1. Values above 1 could deadlock the pool (a replacement worker
+was never started, CPython issue gh-115634) on 3.11 to 3.13.14 and 3.14.0 to
+3.14.6; 3.13.15, 3.14.7 and 3.15.0 have the fix. Every wait below has a timeout
+all the same.
 
 The pool is shut down with ``wait=True``, on a helper thread that is given 30 s.
 ``shutdown(wait=False)`` would return before the pool's manager thread has
-finished replacing workers. On 3.11, 3.12 and early 3.13 releases that thread then
-fails with ``TypeError: object of type 'NoneType' has no len()`` (CPython issues
-gh-119592 and gh-132969; the fix, gh-133222, went into 3.13 and 3.14 only).
+finished replacing workers. On 3.11, 3.12 and 3.13 before 3.13.6 that thread then
+fails with ``TypeError: object of type 'NoneType' has no len()`` (gh-132969,
+fixed by gh-133222 in 3.13.6 and 3.14.0); on later 3.13 releases and on 3.14.0 to
+3.14.6 it starts no replacement, so queued calls never run (gh-119592, fixed in
+3.14.7 and 3.15.0).
 
 Both pools name their start method, because ``max_tasks_per_child`` cannot be
 used with ``fork``: ``forkserver`` where the platform has it (it starts a

@@ -5,7 +5,10 @@ another in one thread, then in a pool of threads, then in a pool of processes,
 one worker per usable CPU (at least two). With the GIL, the threads take turns
 and gain nothing; each process has its own interpreter and its own GIL, so the
 processes run in parallel once they have started. How many CPUs the threads kept
-busy shows the difference directly, whatever else the machine is doing.
+busy shows the difference directly, as a lower bound: it counts only the CPU time
+the scheduler granted, so threads that were ready to run but waited for a CPU that
+other programs held count nothing, and on a busy machine even threads that could
+run in parallel (a free-threaded build) can read about 1.0.
 
 The process pool uses the "spawn" start method, chosen explicitly: it behaves the
 same on every operating system. Starting the workers is timed separately (the
@@ -53,9 +56,11 @@ def parts(workers: int) -> list[int]:
 def cpus_busy(run: Callable[[], object]) -> float:
     """This process's CPU time during one ``run()``, per second of wall time.
 
-    One thread at a time keeps at most one CPU busy; threads that run in parallel
-    keep more. Unlike a speed-up, this does not depend on how much of the machine
-    other programs are using. CPU time spent in child processes is not counted.
+    One thread at a time keeps at most one CPU busy; threads that can run in
+    parallel keep more, if there are free CPUs to run on. It is a lower bound on
+    what the threads could use: ``process_time()`` counts only the time the
+    scheduler gave them, not the time they were ready but waiting for a CPU that
+    other programs held. CPU time spent in child processes is not counted.
     """
     wall, cpu = time.perf_counter(), time.process_time()
     run()

@@ -1,7 +1,7 @@
 """The same CPU-bound thread benchmark under every interpreter on the build machine.
 
-Looks for python3.11 to python3.14 and the free-threaded python3.13t and
-python3.14t, first under ``~/.pyenv/versions/*/bin/`` (or ``$PYENV_ROOT``), then
+Looks for python3.11 to python3.15 and the free-threaded python3.13t, python3.14t
+and python3.15t, first under ``~/.pyenv/versions/*/bin/`` (or ``$PYENV_ROOT``), then
 on ``PATH``; the interpreter running this program counts as found in any case.
 Each one found runs ``03_cpu_bound_threads_vs_processes.py --json`` as its own
 process, one after another so that they never compete for the CPUs, and reports
@@ -28,8 +28,10 @@ NAMES = [
     "python3.12",
     "python3.13",
     "python3.14",
+    "python3.15",
     "python3.13t",
     "python3.14t",
+    "python3.15t",
 ]
 # Python puts this file's folder first on sys.path, so its sibling imports by name.
 benchmark = importlib.import_module("03_cpu_bound_threads_vs_processes")

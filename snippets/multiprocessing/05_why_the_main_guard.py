@@ -4,7 +4,9 @@ Under spawn, a child starts a fresh interpreter and imports the parent's main
 module (as ``__mp_main__``) to find the function it must run. Everything at the
 top level of that module runs again in the child. (Under forkserver the same
 import happens in each child up to Python 3.13.7 and in 3.14.0, and once, in the
-fork server, from 3.13.8 and 3.14.1: see 18_how_often_the_main_module_runs.py.)
+fork server, from 3.13.8 and 3.14.1; where that import fails, a 3.15 fork server
+carries on and each child imports the module again: see
+18_how_often_the_main_module_runs.py.)
 Without the guard, that includes the line that starts a process, and
 multiprocessing stops the child with a RuntimeError. This program writes a tiny
 script without the guard and one with it into its working directory, runs each

@@ -1,9 +1,10 @@
 """Forking a process that has threads: the child inherits locks nobody will release.
 
 ``fork`` copies the calling process's memory, locks included, but only the thread
-that called it. If another thread held a lock at that moment (a logging handler's
-lock, an allocator's lock, a lock of yours), the child gets the lock in its locked
-state, and the thread that would have released it does not exist in the child.
+that called it. If another thread held a lock at that moment (a lock of yours, the
+lock inside a queue.Queue, a buffered file's lock, a C library's lock), the child
+gets the lock in its locked state, and the thread that would have released it does
+not exist in the child. (logging and glibc's malloc reset their own locks at fork.)
 The child's first attempt to take that lock waits forever.
 
 Here a worker thread holds ``lock`` while the main thread starts a child with each

@@ -2,9 +2,9 @@
 
 A pool starts its worker threads once and reuses them for task after task, so a
 value the caller sets does not reach them: a plain Thread starts in an empty context
-(on 3.11 to 3.13, and on 3.14's standard build), and where a thread inherits its
-starter's context (3.14's free-threaded build) it does so once, when the worker
-starts, not per task. Submitting ``context.run`` with the function and its
+(on 3.11 to 3.13, and on the standard build from 3.14), and where a thread inherits
+its starter's context (the free-threaded build from 3.14) it does so once, when the
+worker starts, not per task. Submitting ``context.run`` with the function and its
 arguments, where ``context = copy_context()`` is taken at submit time, runs each
 task in a copy of the caller's context as it was when the task was submitted.
 """
