@@ -285,6 +285,54 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
     assert "no faster" in said[0], said[0]
 
 
+# --- the protocol under await (the deep dive, after the toy loop) --------------------------
+
+
+def test_await_runs_the_objects_await_and_passes_yields_up_the_chain(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/14_what_await_does.py")
+    assert "the first send(None) finished the coroutine: 'ready at once'" in out
+    # The yield crossed two coroutines; the reply came back as the await's value.
+    assert "two awaits deep: 'wake me with a number'" in out
+    assert "StopIteration.value = 'outer got: the driver replied 42'" in out
+    # 3.11-3.13: "object int can't be used in 'await' expression"; 3.14+: "'int' object
+    # can't be awaited". Either way a TypeError that names int.
+    error = re.search(r"^   TypeError: (.*)$", out, re.M)
+    assert error and "int" in error[1] and "await" in error[1], out
+
+
+def test_a_future_yields_itself_and_a_callback_completes_it(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/15_future_set_by_a_callback.py")
+    assert "the first step yielded the Future itself? True" in out
+    assert "after set_result: the next step returned 'the result'" in out
+    # Both homemade sleeps ran at once, with other work meanwhile: the group ended
+    # after the longer nap (0.6 s), well before both naps one after the other (0.9 s).
+    assert out.count("the loop runs other work while both sleep") == 3
+    ended = re.search(r"([\d.]+) s  'short nap over', 'long nap over'", out)
+    assert ended and 0.6 <= float(ended[1]) < 0.85, out
+    assert "'computed in worker-thread', awaited in MainThread" in out
+
+
+def test_a_task_is_send_and_throw_one_step_at_a_time(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/16_a_task_step_by_step.py")
+    mine = section(out, "StepTask, a Task in a few lines:", "asyncio.Task, the same job")
+    real = section(out, "asyncio.Task, the same job")
+    assert [line.strip() for line in mine.splitlines()[1:]] == [
+        "job: starts",
+        "[task] step 1: send(None) -> yielded None, next turn",
+        "[task] step 2: send(None) -> waits for a Future",
+        "job: got 'a reply'",
+        "[task] step 3: send(None) -> waits for a Future",
+        "job: its finally runs",
+        "[task] step 4: throw(CancelledError()) -> raised CancelledError",
+        "awaiting the task raised CancelledError",
+    ], mine
+    # The real Task prints the job's own lines in the same order.
+    job_lines = [line for line in mine.splitlines()[1:] if "[task]" not in line]
+    assert real.splitlines()[1:] == job_lines, real
+
+
 # --- the chapter's exercises: each solution shows what its exercise says to check ----------
 
 
