@@ -333,6 +333,102 @@ def test_a_task_is_send_and_throw_one_step_at_a_time(snippet_output: Output) -> 
     assert real.splitlines()[1:] == job_lines, real
 
 
+# --- cancellation in depth ---------------------------------------------------------------
+
+
+def test_shield_keeps_the_work_going_while_the_waiter_is_cancelled(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/17_shield.py")
+    plain = section(out, "await saving:", "await asyncio.shield(saving):")
+    shielded = section(out, "await asyncio.shield(saving):")
+    for part in (plain, shielded):
+        assert "handler: cancelled while it waited for the save" in part
+        assert "main: handler cancelled? True" in part
+    assert "save: cancelled half way, nothing written" in plain
+    assert "main: the save was cancelled with the handler" in plain
+    assert "save: written" not in plain
+    assert "save: cancelled" not in shielded
+    assert shielded.index("handler: cancelled") < shielded.index("save: written")
+    assert "main: the save's own result: 'saved'" in shielded
+
+
+def test_each_timeout_answers_for_its_own_deadline(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/18_nested_timeouts.py")
+    inner_first = section(out, "inner deadline first", "outer deadline first")
+    outer_first = section(out, "outer deadline first")
+    assert "inner block raised TimeoutError; the outer goes on" in inner_first
+    assert "inner.expired() = True" in inner_first
+    assert "after the inner block, cancelling() = 0" in inner_first
+    assert "outer.expired() = False" in inner_first
+    assert "outer block raised TimeoutError" not in inner_first
+    assert "inner block: CancelledError passed through it" in outer_first
+    assert "inner.expired() = False" in outer_first
+    assert "outer block raised TimeoutError" in outer_first
+    assert "outer.expired() = True" in outer_first
+    assert out.count("at the end, cancelling() = 0") == 2
+
+
+def test_uncancel_keeps_requests_apart(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/19_what_uncancel_is_for.py")
+    assert "the worker ended cancelled: the outside request survived the timeout" in out
+    version = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+    without = section(out, f"without uncancel(), then a TaskGroup ({version})", "with uncancel()")
+    with_it = section(out, f"with uncancel(), then a TaskGroup ({version})")
+    assert "swallowed the CancelledError; cancelling() = 1" in without
+    assert "swallowed the CancelledError; cancelling() = 0" in with_it
+    for part in (without, with_it):
+        assert "the TaskGroup raised (ValueError('a child failed'),)" in part
+    # From 3.13 a TaskGroup re-delivers a request still counted (gh-116720).
+    came_back = "the next await raised CancelledError: the leftover came back"
+    if sys.version_info >= (3, 13):
+        assert came_back in without, without
+    else:
+        assert "the next await ran normally" in without, without
+    assert "the next await ran normally" in with_it, with_it
+
+
+def test_the_first_answer_ends_the_group_with_the_exception_trick(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/20_first_result_wins.py")
+    assert "winner: mirror-b answered after" in out
+    assert "mirror-a: cancelled, another mirror answered first" in out
+    assert "mirror-c: cancelled, another mirror answered first" in out
+    assert "mirror-b: cancelled" not in out
+
+
+def test_task_group_cancel_ends_the_group_quietly_on_315(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/21_task_group_cancel.py")
+    if sys.version_info < (3, 15):  # TaskGroup.cancel() is new in 3.15 (gh-127214)
+        assert "TaskGroup.cancel() is new in Python 3.15 (gh-127214)" in out
+        assert "winner" not in out
+        return
+    assert "winner: mirror-b answered after" in out
+    assert "mirror-a: cancelled" in out and "mirror-c: cancelled" in out
+    assert "the async with block ended without an exception" in out
+    assert "not printed" not in out
+
+
+def test_cleanup_with_a_deadline_ends_and_without_one_hangs(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/22_cleanup_that_cannot_hang.py")
+    answers = section(out, "the peer answers at once", "the peer never answers, cleanup with")
+    bounded = section(
+        out, "the peer never answers, cleanup with a deadline", "cleanup without a deadline"
+    )
+    unbounded = section(out, "the peer never answers, cleanup without a deadline")
+    assert "cleanup: the peer acknowledged the goodbye" in answers
+    assert "cleanup: no answer in 0.2 s, closed without one" in bounded
+    for part in (answers, bounded):
+        assert "still running" not in part and "ended cancelled: True" in part
+    # The bounded cleanup ends within its own deadline's order of size, not the 1 s wait.
+    took = float(re.search(r"ended cancelled: True, ([\d.]+) s", bounded)[1])
+    assert 0.2 <= took < 0.9, bounded
+    assert "1 s after cancel(): still running, stuck in its finally" in unbounded
+    assert "a second cancel() cut the cleanup short" in unbounded
+    assert "ended cancelled: True" in unbounded
+
+
 # --- the chapter's exercises: each solution shows what its exercise says to check ----------
 
 
