@@ -87,6 +87,9 @@ async def job(log) -> str:
     return "never returned"
 
 
+# --8<-- [end:job]
+
+
 async def run(make_task) -> list[str]:
     lines: list[str] = []
     task = make_task(job(lines.append), lines.append)
@@ -98,9 +101,6 @@ async def run(make_task) -> list[str]:
     except asyncio.CancelledError:
         lines.append("awaiting the task raised CancelledError")
     return lines
-
-
-# --8<-- [end:job]
 
 
 def main() -> None:

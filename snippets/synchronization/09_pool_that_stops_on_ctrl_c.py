@@ -28,7 +28,7 @@ def work(n: int, stop: threading.Event) -> int | None:
     return n * n
 
 
-def main() -> int:
+def main() -> None:
     stop = threading.Event()
     pool = ThreadPoolExecutor(max_workers=WORKERS)
     futures: dict[Future, int] = {pool.submit(work, n, stop): n for n in range(TASKS)}
@@ -50,11 +50,10 @@ def main() -> int:
         )
         finished = len(futures) - cancelled - stopped
         print(f"{finished} finished, {stopped} stopped early, {cancelled} cancelled")
-        return 130  # 128 + SIGINT, what a shell reports for a program ended by Ctrl-C
+        sys.exit(130)  # 128 + SIGINT: what a shell reports for a program Ctrl-C ended
     pool.shutdown()
     print(f"all {len(futures)} tasks finished")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
