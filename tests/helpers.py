@@ -204,6 +204,8 @@ def glossary_terms() -> list[GlossaryTerm]:
     found = []
     for entry in _GLOSSARY_ENTRY.finditer(GLOSSARY.read_text(encoding="utf-8")):
         anchor, heading = entry["anchor"], entry["term"]
+        if anchor == GLOSSARY_INDEX:
+            continue  # the table of where each word is explained: not an entry
         patterns = GLOSSARY_ALIASES.get(anchor, [_default_pattern(heading)])
         if patterns:
             joined = "|".join(f"(?:{p})" if p.startswith("(?i:") else p for p in patterns)
@@ -225,10 +227,8 @@ class Prose:
     links: list[tuple[int, int, str]]
 
 
-def prose(markdown_text: str) -> Prose:
-    """Blank headings, code blocks and spans, includes, admonition titles, HTML tags,
-    images and link targets, keeping each link's text and where it points."""
-    chars = list(markdown_text)
+def _blank_blocks(markdown_text: str, chars: list[str]) -> None:
+    """Blank (in ``chars``) fenced blocks, headings, includes and admonition titles."""
 
     def blank(start: int, end: int) -> None:
         for i in range(start, end):
@@ -249,6 +249,19 @@ def prose(markdown_text: str) -> Prose:
         elif re.match(r"(#{1,6} |!!!|\?\?\?|--8<--|\*\[[^\]]+\]:)", stripped):
             blank(offset, offset + len(line))
         offset += len(line)
+
+
+def prose(markdown_text: str) -> Prose:
+    """Blank headings, code blocks and spans, includes, admonition titles, HTML tags,
+    images and link targets, keeping each link's text and where it points."""
+    chars = list(markdown_text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+
+    _blank_blocks(markdown_text, chars)
     text = "".join(chars)
     for pattern in (r"(`+)[^`\n]*?\1", r"<[^>\n]+>", r"\{[:#.][^}\n]*\}"):
         for found in re.finditer(pattern, text):
@@ -296,6 +309,96 @@ def first_uses(markdown_text: str, page: str) -> list[FirstUse]:
             found.append(FirstUse(term, match.start(), match.end(), link is not None))
             break
     return sorted(found, key=lambda use: use.start)
+
+
+# --- where each word and name is explained: the glossary's closing table -------------------
+
+GLOSSARY_INDEX = "where-explained"  # the anchor of that section of docs/glossary.md
+_INDEX_ROW = re.compile(r"^\| (?P<what>.+?) \| \[[^\]]+\]\((?P<target>[^)\s]+)\) \|\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One row of the glossary's table: a glossary word (by its anchor) or a library
+    name (its spellings in code), and the page, under docs/, that explains it."""
+
+    what: str  # the word's glossary anchor, or the name's first spelling
+    spellings: tuple[str, ...]  # the name as code spans spell it; () for a word
+    page: str
+    anchor: str  # the section of the page ("" for its top)
+
+
+def where_explained(text: str | None = None) -> list[Explained]:
+    """The rows of the section ``{#where-explained}`` of docs/glossary.md (or ``text``)."""
+    text = GLOSSARY.read_text(encoding="utf-8") if text is None else text
+    heading = re.search(rf"^## .*\{{#{GLOSSARY_INDEX}\}}\s*$", text, re.M)
+    assert heading, f"docs/glossary.md has no section {{#{GLOSSARY_INDEX}}}"
+    found = []
+    for row in _INDEX_ROW.finditer(text, heading.end()):
+        page, _, anchor = row["target"].partition("#")
+        word = re.fullmatch(r"\[[^\]]+\]\(#(?P<anchor>[a-z0-9-]+)\)", row["what"])
+        if word:
+            found.append(Explained(word["anchor"], (), page, anchor))
+        else:
+            spellings = tuple(re.findall(r"`([^`]+)`", row["what"]))
+            assert spellings, f"glossary table: a row names neither a word nor code: {row[0]}"
+            found.append(Explained(spellings[0], spellings, page, anchor))
+    return found
+
+
+@dataclass(frozen=True)
+class CodeSpan:
+    """An inline code span in a page's prose, and the link it sits in, if any."""
+
+    start: int
+    text: str
+    link: str | None
+
+
+def code_spans(markdown_text: str) -> list[CodeSpan]:
+    """The inline code spans outside fenced blocks, headings and includes, in order."""
+    chars = list(markdown_text)
+    _blank_blocks(markdown_text, chars)
+    text = "".join(chars)
+    links = [(m.start(2), m.end(2), m[3]) for m in _LINK.finditer(text) if not m[1]]
+    return [
+        CodeSpan(
+            span.start(),
+            span[2],
+            next((target for start, end, target in links if start <= span.start() < end), None),
+        )
+        for span in re.finditer(r"(`+)([^`\n]*?)\1", text)
+    ]
+
+
+def mentions(spelling: str, code: str) -> bool:
+    """Whether ``code`` uses the name ``spelling`` (``TaskGroup`` in ``asyncio.TaskGroup()``)."""
+    tail = r"(?!\w)" if spelling[-1].isalnum() or spelling[-1] == "_" else ""
+    return re.search(rf"(?<!\w){re.escape(spelling)}{tail}", code) is not None
+
+
+def link_target(link: str, page: str) -> str | None:
+    """The page under docs/ that a relative link from ``page`` points to, if any."""
+    path = link.partition("#")[0]
+    if not path or re.match(r"[a-z]+:", path):
+        return None
+    return os.path.normpath(os.path.join(os.path.dirname(page), path)).replace("\\", "/")
+
+
+def heading_anchors(markdown_text: str) -> set[str]:
+    """The ids MkDocs gives the page's headings (toc's slugify, or an explicit {#id})."""
+    from markdown.extensions.toc import slugify
+
+    found, fence = set(), False
+    for line in markdown_text.splitlines():
+        if re.match(r"\s*(`{3,}|~{3,})", line):
+            fence = not fence
+        heading = None if fence else re.match(r"^#{1,6} (.*)$", line)
+        if heading:
+            explicit = re.search(r"\{#([^}\s]+)\}", heading[1])
+            words = re.sub(r"\{[^}]*\}|`", "", heading[1]).strip()
+            found.add(explicit[1] if explicit else slugify(words, "-"))
+    return found
 
 
 # --- building throwaway sites and the real one ---------------------------------------------

@@ -214,26 +214,31 @@ def test_when_the_body_of_a_coroutine_starts(snippet_output: Output) -> None:
     cases = out.split("\n\n")
     for case in cases[:2]:  # plain call, create_task: the caller goes first
         assert case.index("1. caller carries on") < case.index("2. body starts"), case
+    summary = section(out, "Does the body start before the caller carries on")
+    assert "  plain call: no\n" in summary and "  create_task: no\n" in summary
     if sys.version_info >= (3, 12):
         eager = section(out, "the same, with eager_task_factory")
         assert eager.index("1. body starts") < eager.index("2. caller carries on"), eager
+        assert "  eager_task_factory: yes" in summary
     else:
-        assert "eager_task_factory is new in Python 3.12" in out
+        assert "  eager_task_factory: not in Python 3.11" in summary
+        assert "(new in Python 3.12)" in summary
 
 
 def test_eager_start_is_shown_where_create_task_accepts_it(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/13_when_the_body_starts.py")
     title = "task = asyncio.create_task(body(...), eager_start=True)"
-    rejected = "create_task(..., eager_start=True) is documented from Python 3.14;"
+    summary = section(out, "Does the body start before the caller carries on")
     # Documented from 3.14 (gh-128307); later 3.13 releases pass extra keywords on
     # to Task, so 3.13 may show either; 3.12 and older reject it.
     if sys.version_info >= (3, 14) or (sys.version_info >= (3, 13) and title in out):
-        assert rejected not in out
         eager = out[out.index(title) :]
         assert eager.index("1. body starts") < eager.index("2. caller carries on"), eager
+        assert "  eager_start=True: yes" in summary
     else:
         assert title not in out
-        assert rejected in out and "rejects it with a TypeError" in out
+        assert "  eager_start=True: not in Python" in summary
+        assert "(documented from Python 3.14, gh-128307)" in summary
 
 
 def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
@@ -283,6 +288,150 @@ def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
             )
     assert thread["Speed-up"] < 1.25, out
     assert "no faster" in said[0], said[0]
+
+
+# --- the protocol under await (the deep dive, after the toy loop) --------------------------
+
+
+def test_await_runs_the_objects_await_and_passes_yields_up_the_chain(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/14_what_await_does.py")
+    assert "the first send(None) finished the coroutine: 'ready at once'" in out
+    # The yield crossed two coroutines; the reply came back as the await's value.
+    assert "two awaits deep: 'wake me with a number'" in out
+    assert "StopIteration.value = 'outer got: the driver replied 42'" in out
+    # 3.11-3.13: "object int can't be used in 'await' expression"; 3.14+: "'int' object
+    # can't be awaited". Either way a TypeError that names int.
+    error = re.search(r"^   TypeError: (.*)$", out, re.M)
+    assert error and "int" in error[1] and "await" in error[1], out
+
+
+def test_a_future_yields_itself_and_a_callback_completes_it(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/15_future_set_by_a_callback.py")
+    assert "the first step yielded the Future itself? True" in out
+    assert "after set_result: the next step returned 'the result'" in out
+    # Both homemade sleeps ran at once, with other work meanwhile: the group ended
+    # after the longer nap (0.6 s), well before both naps one after the other (0.9 s).
+    assert out.count("the loop runs other work while both sleep") == 3
+    ended = re.search(r"([\d.]+) s  'short nap over', 'long nap over'", out)
+    assert ended and 0.6 <= float(ended[1]) < 0.85, out
+    assert "'computed in worker-thread', awaited in MainThread" in out
+
+
+def test_a_task_is_send_and_throw_one_step_at_a_time(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/16_a_task_step_by_step.py")
+    mine = section(out, "StepTask, a Task in a few lines:", "asyncio.Task, the same job")
+    real = section(out, "asyncio.Task, the same job")
+    assert [line.strip() for line in mine.splitlines()[1:]] == [
+        "job: starts",
+        "[task] step 1: send(None) -> yielded None, next turn",
+        "[task] step 2: send(None) -> waits for a Future",
+        "job: got 'a reply'",
+        "[task] step 3: send(None) -> waits for a Future",
+        "job: its finally runs",
+        "[task] step 4: throw(CancelledError()) -> raised CancelledError",
+        "awaiting the task raised CancelledError",
+    ], mine
+    # The real Task prints the job's own lines in the same order.
+    job_lines = [line for line in mine.splitlines()[1:] if "[task]" not in line]
+    assert real.splitlines()[1:] == job_lines, real
+
+
+# --- cancellation in depth ---------------------------------------------------------------
+
+
+def test_shield_keeps_the_work_going_while_the_waiter_is_cancelled(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/17_shield.py")
+    plain = section(out, "await saving:", "await asyncio.shield(saving):")
+    shielded = section(out, "await asyncio.shield(saving):")
+    for part in (plain, shielded):
+        assert "handler: cancelled while it waited for the save" in part
+        assert "main: handler cancelled? True" in part
+    assert "save: cancelled half way, nothing written" in plain
+    assert "main: the save was cancelled with the handler" in plain
+    assert "save: written" not in plain
+    assert "save: cancelled" not in shielded
+    assert shielded.index("handler: cancelled") < shielded.index("save: written")
+    assert "main: the save's own result: 'saved'" in shielded
+
+
+def test_each_timeout_answers_for_its_own_deadline(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/18_nested_timeouts.py")
+    inner_first = section(out, "inner deadline first", "outer deadline first")
+    outer_first = section(out, "outer deadline first")
+    assert "inner block raised TimeoutError; the outer goes on" in inner_first
+    assert "inner.expired() = True" in inner_first
+    assert "after the inner block, cancelling() = 0" in inner_first
+    assert "outer.expired() = False" in inner_first
+    assert "outer block raised TimeoutError" not in inner_first
+    assert "inner block: CancelledError passed through it" in outer_first
+    assert "inner.expired() = False" in outer_first
+    assert "outer block raised TimeoutError" in outer_first
+    assert "outer.expired() = True" in outer_first
+    assert out.count("at the end, cancelling() = 0") == 2
+
+
+def test_uncancel_keeps_requests_apart(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/19_what_uncancel_is_for.py")
+    assert "the worker ended cancelled: the outside request survived the timeout" in out
+    version = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+    without = section(out, f"without uncancel(), then a TaskGroup ({version})", "with uncancel()")
+    with_it = section(out, f"with uncancel(), then a TaskGroup ({version})")
+    assert "swallowed the CancelledError; cancelling() = 1" in without
+    assert "swallowed the CancelledError; cancelling() = 0" in with_it
+    for part in (without, with_it):
+        assert "the TaskGroup raised (ValueError('a child failed'),)" in part
+    # From 3.13 a TaskGroup re-delivers a request still counted (gh-116720).
+    came_back = "the next await raised CancelledError: the leftover came back"
+    if sys.version_info >= (3, 13):
+        assert came_back in without, without
+    else:
+        assert "the next await ran normally" in without, without
+    assert "the next await ran normally" in with_it, with_it
+
+
+def test_the_first_answer_ends_the_group_with_the_exception_trick(
+    snippet_output: Output,
+) -> None:
+    out = snippet_output(f"{SNIPPETS}/20_first_result_wins.py")
+    assert "winner: mirror-b answered after" in out
+    assert "mirror-a: cancelled, another mirror answered first" in out
+    assert "mirror-c: cancelled, another mirror answered first" in out
+    assert "mirror-b: cancelled" not in out
+
+
+def test_task_group_cancel_ends_the_group_quietly_on_315(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/21_task_group_cancel.py")
+    if sys.version_info < (3, 15):  # TaskGroup.cancel() is new in 3.15 (gh-127214)
+        assert "TaskGroup.cancel() is new in Python 3.15 (gh-127214)" in out
+        assert "winner" not in out
+        return
+    assert "winner: mirror-b answered after" in out
+    assert "mirror-a: cancelled" in out and "mirror-c: cancelled" in out
+    assert "the async with block ended without an exception" in out
+    assert "not printed" not in out
+
+
+def test_cleanup_with_a_deadline_ends_and_without_one_hangs(snippet_output: Output) -> None:
+    out = snippet_output(f"{SNIPPETS}/22_cleanup_that_cannot_hang.py")
+    answers = section(out, "the peer answers at once", "the peer never answers, cleanup with")
+    bounded = section(
+        out, "the peer never answers, cleanup with a deadline", "cleanup without a deadline"
+    )
+    unbounded = section(out, "the peer never answers, cleanup without a deadline")
+    assert "cleanup: the peer acknowledged the goodbye" in answers
+    assert "cleanup: no answer in 0.2 s, closed without one" in bounded
+    for part in (answers, bounded):
+        assert "still running" not in part and "ended cancelled: True" in part
+    # The bounded cleanup ends within its own deadline's order of size, not the 1 s wait.
+    took = float(re.search(r"ended cancelled: True, ([\d.]+) s", bounded)[1])
+    assert 0.2 <= took < 0.9, bounded
+    assert "1 s after cancel(): still running, stuck in its finally" in unbounded
+    assert "a second cancel() cut the cleanup short" in unbounded
+    assert "ended cancelled: True" in unbounded
 
 
 # --- the chapter's exercises: each solution shows what its exercise says to check ----------

@@ -42,6 +42,8 @@ MECHANISMS = {
     "start-methods.svg": "fork, spawn and forkserver",
     "threads-vs-processes-memory.svg": "memory of threads against processes",
     "pickle-pipe.svg": "parent, pickle, pipe, worker and back",
+    "lock-ordering.svg": "the cycle of a lock-ordering deadlock",
+    "ctrl-c-path.svg": "Ctrl-C: signal, main thread, stop Event, workers, shutdown",
 }
 PAINT = ("fill", "stroke", "color", "stop-color", "flood-color", "lighting-color")
 ALLOWED_PAINT = re.compile(r"none|currentColor|var\(--[\w-]+\)|url\(#[\w-]+\)")

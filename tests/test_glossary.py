@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import markdown
 import pytest
-from helpers import DOCS, ROOT
+from helpers import DOCS, GLOSSARY_INDEX, ROOT
 
 GLOSSARY = DOCS / "glossary.md"
 # The words the chapters assume (issue 19), by anchor.
@@ -68,13 +68,17 @@ class Entry:
 def entries(text: str) -> list[Entry]:
     """Each heading below the page title, and the text under it up to the next heading.
 
-    Entries are level-2 headings; a deeper one is an entry too, and fails for it."""
+    Entries are level-2 headings; a deeper one is an entry too, and fails for it. The
+    closing table of where each word is explained (``{#where-explained}``) is not an
+    entry: the entries end there."""
     found: list[Entry] = []
     in_fence = False
     for line in text.splitlines():
         if line.startswith("```"):
             in_fence = not in_fence
         heading = None if in_fence else HEADING.match(line)
+        if heading and heading[2].endswith(f"{{#{GLOSSARY_INDEX}}}"):
+            break
         if heading and len(heading[1]) > 1:
             match = ENTRY.fullmatch(heading[2].strip()) if len(heading[1]) == 2 else None
             found.append(Entry(heading[2], match["anchor"] if match else None, ""))
@@ -128,7 +132,7 @@ def test_anchors_become_ids() -> None:
 
 
 def test_links_inside_the_glossary_resolve() -> None:
-    anchors = {entry.anchor for entry in ENTRIES}
+    anchors = {entry.anchor for entry in ENTRIES} | {GLOSSARY_INDEX}
     broken = sorted(set(re.findall(r"\]\(#([^)]+)\)", TEXT)) - anchors)
     assert not broken, f"links to entries that do not exist: {broken}"
 
@@ -157,6 +161,8 @@ DEFINITION = "A word that the chapters use, defined here in a sentence of a doze
         (f"## Word {{#word}}\n\n{DEFINITION}\n\n### Part {{#part}}\n\n{DEFINITION}\n", "level-2"),
         ("## Word {#word}\n\n```text\n## Not a heading\n```\n", "words"),
         (f"## Word {{#word}}\n\n{DEFINITION} New in Python 3.13.\n", "links no source"),
+        # The closing table is not an entry, and a heading after it is not either.
+        (f"## Word {{#word}}\n\n{DEFINITION}\n\n## Index {{#{GLOSSARY_INDEX}}}\n\n## x\n", None),
         (
             f"## Word {{#word}}\n\n{DEFINITION} New in Python 3.13 "
             "([docs](https://docs.python.org/3/library/sys.html)).\n",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin
@@ -20,9 +22,11 @@ from built_site import BASE_PATH, SITE_URL, local_target, reader_pages, site_dir
 from helpers import DOCS, ROOT, Build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from snippet_runner import identity
 
 OVERRIDES = ROOT / "overrides"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+DATE_PATTERN = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC"  # as dev.py and identity.py write it
 
 
 @functools.cache
@@ -103,14 +107,18 @@ def test_repository_facts_are_not_fetched(site_build: Build) -> None:
 
 
 def test_footer_names_the_commit_and_date_of_the_build(site_build: Build) -> None:
-    # dev.py sets both from git and the clock; a bare pytest run builds with "unknown".
-    commit = os.environ.get("SITE_COMMIT", "unknown")
-    date = os.environ.get("SITE_BUILD_DATE", "unknown")
+    # dev.py sets both from git and the clock; a bare pytest run's build asks git itself.
+    commit = identity.commit()
+    date = (
+        re.escape(os.environ["SITE_BUILD_DATE"])
+        if os.environ.get("SITE_BUILD_DATE")
+        else DATE_PATTERN
+    )
     problems = []
     for page in site_pages(site_dir(site_build)):
         footer = page.soup.select_one(".md-copyright__build")
         text = footer.get_text(" ", strip=True) if footer else ""
-        if footer is None or footer.get("data-build-commit") != commit or date not in text:
+        if footer is None or footer.get("data-build-commit") != commit or not re.search(date, text):
             problems.append(f"{page.rel}: {text!r}")
     assert not problems, f"footer should name commit {commit} and date {date}:\n" + "\n".join(
         problems
@@ -130,9 +138,21 @@ def _render_footer(monkeypatch: pytest.MonkeyPatch, **env: str) -> str:
     return " ".join(template.render(config=site_config).split())
 
 
-def test_footer_says_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plain `mkdocs build` (no SITE_* variables) still builds, and says what it lacks."""
-    assert "Built from commit unknown on unknown." in _render_footer(monkeypatch)
+def test_a_plain_mkdocs_build_names_git_head_and_the_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without dev.py's SITE_* variables, the footer still names the commit and date."""
+    footer = _render_footer(monkeypatch)
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert f'/commit/{head}"><code>{head[:12]}</code></a>' in footer, footer
+    assert re.search(rf"</a>(?: with uncommitted changes)? on {DATE_PATTERN}\.", footer), footer
+
+
+def test_footer_says_unknown_outside_a_git_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No git repository to ask (a source archive): the commit is unknown, the date is not."""
+    monkeypatch.setenv("GIT_DIR", str(ROOT / "no-such-git-dir"))
+    footer = _render_footer(monkeypatch)
+    assert re.search(rf"Built from commit unknown on {DATE_PATTERN}\.", footer), footer
 
 
 def test_footer_links_the_commit_and_flags_local_changes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -71,35 +71,47 @@ async def eager_task() -> list[str]:
 # --8<-- [end:starts]
 
 
+def starts_like_javascript(events: list[str]) -> bool:
+    """A JavaScript async function call runs the body before the caller goes on."""
+    return events.index("body starts") < events.index("caller carries on")
+
+
 def main() -> None:
+    version = ".".join(map(str, sys.version_info[:3]))
     cases = [
-        ("coroutine = body(...); later: await coroutine", plain_call),
-        ("task = asyncio.create_task(body(...))", create_task),
+        ("plain call", "coroutine = body(...); later: await coroutine", plain_call),
+        ("create_task", "task = asyncio.create_task(body(...))", create_task),
     ]
+    missing = []
     if sys.version_info >= (3, 12):
-        cases.append(("the same, with eager_task_factory", eager_task))
-    eager_start = accepts_eager_start()
-    if eager_start:
+        cases.append(
+            ("eager_task_factory", "the same, with eager_task_factory", eager_task)
+        )
+    else:
+        missing.append(("eager_task_factory", "new in Python 3.12"))
+    if accepts_eager_start():
         cases.append(
             (
+                "eager_start=True",
                 "task = asyncio.create_task(body(...), eager_start=True)",
                 create_task_eager_start,
             )
         )
-    for title, case in cases:
+    else:  # create_task() has no such parameter here: it raises TypeError
+        missing.append(("eager_start=True", "documented from Python 3.14, gh-128307"))
+    verdicts = []
+    for name, title, case in cases:
         print(title)
-        for number, event in enumerate(asyncio.run(case()), 1):
+        events = asyncio.run(case())
+        for number, event in enumerate(events, 1):
             print(f"  {number}. {event}")
         print()
-    if sys.version_info < (3, 12):
-        version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        print(f"eager_task_factory is new in Python 3.12; this is Python {version}.")
-    if not eager_start:
-        version = ".".join(map(str, sys.version_info[:3]))
-        print(
-            "create_task(..., eager_start=True) is documented from Python 3.14;"
-            f" Python {version} rejects it with a TypeError."
-        )
+        verdicts.append((name, "yes" if starts_like_javascript(events) else "no"))
+    print("Does the body start before the caller carries on, as in JavaScript?")
+    for name, verdict in verdicts:
+        print(f"  {name}: {verdict}")
+    for name, why in missing:
+        print(f"  {name}: not in Python {version} ({why})")
 
 
 if __name__ == "__main__":

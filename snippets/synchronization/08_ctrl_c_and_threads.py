@@ -1,11 +1,15 @@
 """Ctrl-C reaches only the main thread. Stopping worker threads is up to the program.
 
 The program sends SIGINT to itself, as Ctrl-C would. Python runs signal handlers
-in the main thread only, so ``KeyboardInterrupt`` is raised there, and only if the
-main thread gets to run Python code: waiting with ``join(timeout)`` in a loop keeps
-it responsive. The workers are told to stop through an Event; a pool is stopped
-with ``shutdown(cancel_futures=True)`` so queued tasks never start. A daemon
-thread that nobody stops does not hold up the exit: Python drops it.
+in the main thread only, so ``KeyboardInterrupt`` is raised there. On POSIX a main
+thread that waits in a plain ``join()`` or ``Future.result()``, with no timeout, gets
+it at once: lock waits have been interruptible by signals there since Python 3.2
+(and on Windows since 3.14), and the output shows how long after the signal it came.
+The workers are told to stop through an Event; a pool is stopped with
+``shutdown(cancel_futures=True)`` so queued tasks never start. A daemon thread that
+nobody stops does not hold up the exit: Python drops it. Every wait is still bounded:
+a worker stops by itself after ``WORKER_LIMIT`` seconds, so a signal that never
+arrived would show as a late join, not as a hang.
 Delivering SIGINT with ``os.kill`` needs POSIX: on Windows, ``os.kill`` would end
 the process instead, so there the program says so and stops.
 """
@@ -18,7 +22,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 T0 = time.perf_counter()
+WORKER_LIMIT = 10.0  # seconds: a worker that is never told to stop ends by itself
 print_lock = threading.Lock()
+sent_at: list[float] = []  # when press_ctrl_c_soon sent each SIGINT
 
 
 def say(text: str) -> None:
@@ -29,6 +35,7 @@ def say(text: str) -> None:
 def press_ctrl_c_soon(delay: float) -> None:
     def send() -> None:
         time.sleep(delay)
+        sent_at.append(time.perf_counter())
         os.kill(os.getpid(), signal.SIGINT)  # to this process only
 
     threading.Thread(target=send, daemon=True).start()
@@ -39,11 +46,17 @@ def task(n: int) -> int:
     return n
 
 
+def since_the_signal() -> str:
+    return f"{time.perf_counter() - sent_at[-1]:.2f} s after SIGINT"
+
+
 # --8<-- [start:demos]
 def worker(stop: threading.Event) -> None:
-    while not stop.wait(timeout=0.05):
+    deadline = time.perf_counter() + WORKER_LIMIT
+    while not stop.wait(timeout=0.05) and time.perf_counter() < deadline:
         pass  # a unit of work per round
-    say(f"{threading.current_thread().name}: saw the stop signal, cleaning up")
+    said = "saw the stop signal" if stop.is_set() else "reached its time limit"
+    say(f"{threading.current_thread().name}: {said}, cleaning up")
 
 
 def threads_demo() -> None:
@@ -56,11 +69,11 @@ def threads_demo() -> None:
         thread.start()
     press_ctrl_c_soon(0.3)
     try:
-        while any(thread.is_alive() for thread in workers):
-            for thread in workers:  # short waits: the main thread stays interruptible
-                thread.join(timeout=0.1)
+        for thread in workers:
+            thread.join()  # no timeout: on POSIX the signal interrupts the wait
     except KeyboardInterrupt:
-        say(f"KeyboardInterrupt raised in {threading.current_thread().name}")
+        name = threading.current_thread().name
+        say(f"KeyboardInterrupt in {name}, in join(), {since_the_signal()}")
         stop.set()
         for thread in workers:
             thread.join(timeout=5)
@@ -73,9 +86,9 @@ def pool_demo() -> None:
     press_ctrl_c_soon(0.3)
     try:
         for future in futures:
-            future.result(timeout=10)
+            future.result()  # no timeout either: the tasks take 2 s at most
     except KeyboardInterrupt:
-        say("KeyboardInterrupt while waiting for the pool: cancel_futures=True")
+        say(f"KeyboardInterrupt in Future.result(), {since_the_signal()}")
         # Running tasks finish; queued ones never start.
         pool.shutdown(wait=True, cancel_futures=True)
     done = sum(f.done() and not f.cancelled() for f in futures)
