@@ -33,10 +33,11 @@ VALUES_ENV = "SNIPPET_VALUES"
 
 
 @dataclass(frozen=True)
-class Timing:
-    """Wall-clock seconds of each repeat of one measurement."""
+class Samples:
+    """Numbers measured once per repeat, with the statistics every table shows."""
 
     samples: tuple[float, ...]
+    unit = ""  # how a table writes one: "" for seconds, "x" for a ratio
 
     @property
     def median(self) -> float:
@@ -51,12 +52,15 @@ class Timing:
         return max(self.samples)
 
     def cell(self, digits: int = 3) -> str:
-        """``median (min–max)``, the way every table on the site shows a time."""
+        """``median (min–max)``, the way every table on the site shows a measurement."""
+        median = f"{self.median:.{digits}f}{self.unit}"
         if len(self.samples) == 1:
-            return f"{self.median:.{digits}f}"
-        return (
-            f"{self.median:.{digits}f} ({self.low:.{digits}f}–{self.high:.{digits}f})"
-        )
+            return median
+        return f"{median} ({self.low:.{digits}f}–{self.high:.{digits}f})"
+
+
+class Timing(Samples):
+    """Wall-clock seconds of each repeat of one measurement."""
 
 
 def measure(func: Callable[[], object], *, repeats: int = 5, warmup: int = 1) -> Timing:
@@ -242,7 +246,7 @@ def report(
     statistic: str | None = None,
     start_method: str | None = None,
     others: float | None = None,
-    values: Mapping[str, Timing | Ratio | float | Sequence[float]] | None = None,
+    values: Mapping[str, Samples | float | Sequence[float]] | None = None,
 ) -> None:
     """Print what produced a result (``provenance``), a blank line, then the result.
 
@@ -266,7 +270,7 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def record(
-    values: Mapping[str, Timing | Ratio | float | Sequence[float]],
+    values: Mapping[str, Samples | float | Sequence[float]],
     *,
     others: float | None = None,
 ) -> None:
@@ -282,8 +286,8 @@ def record(
     for name, value in values.items():
         if not _NAME.fullmatch(name) or name == "others":
             raise ValueError(f"value name {name!r}: use lower case, digits and _")
-        if isinstance(value, (Timing, Ratio)):
-            samples, unit = value.samples, "s" if isinstance(value, Timing) else "x"
+        if isinstance(value, Samples):
+            samples, unit = value.samples, value.unit or "s"
         elif isinstance(value, (int, float)):
             samples, unit = (value,), ""
         else:
@@ -297,30 +301,14 @@ def record(
 
 
 # --8<-- [start:speedup]
-@dataclass(frozen=True)
-class Ratio:
-    """A ratio per round of ``compare``: a speed-up, and its spread over the rounds."""
+class Ratio(Samples):
+    """A ratio per round of ``compare``: a speed-up, and its spread over the rounds.
+    ``cell()`` is ``1.85x (1.70–1.93)``: the median round, the slowest, the fastest."""
 
-    samples: tuple[float, ...]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
-
-    @property
-    def low(self) -> float:
-        return min(self.samples)
-
-    @property
-    def high(self) -> float:
-        return max(self.samples)
+    unit = "x"
 
     def cell(self, digits: int = 2) -> str:
-        """``1.85x (1.70–1.93)``: the median round, then the slowest and fastest."""
-        if len(self.samples) == 1:
-            return f"{self.median:.{digits}f}x"
-        low, high = f"{self.low:.{digits}f}", f"{self.high:.{digits}f}"
-        return f"{self.median:.{digits}f}x ({low}–{high})"
+        return super().cell(digits)
 
 
 def speedup(baseline: Timing, contender: Timing) -> Ratio:
