@@ -1,8 +1,9 @@
-"""The GIL chapter's claims, checked against its snippets' real output.
+"""The GIL chapter's examples, checked against their real output.
 
-Timings come from a shared, noisy machine, so these tests assert directions and
-ratios with wide margins, and only for effects that are large wherever the GIL is
-on (or off). Which of the two applies is read from each snippet's own output.
+What the pages say about timings (directions and sizes) are claims in the pages
+themselves, judged by tests/test_claims.py on every run; these tests check what does
+not depend on the machine's speed: the shape of each output, counts, and what each
+version and build prints.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import sys
 import sysconfig
 
-from helpers import Output, number, skip_if_busy, table
+from helpers import Output, number, table
 
 GIL = "snippets/gil"
 INTERPRETERS = [
@@ -26,17 +27,6 @@ INTERPRETERS = [
 ]
 
 
-def gil_enabled(out: str) -> bool:
-    """What measure.python_build() printed: 'with the GIL' or 'free-threaded, GIL on/off'."""
-    build = re.search(r"with the GIL|free-threaded, GIL (on|off)", out)
-    assert build, "the output names no build"
-    return build[0] != "free-threaded, GIL off"
-
-
-def usable_cpus(out: str) -> int:
-    return int(re.search(r"(\d+) usable CPUs", out)[1])
-
-
 def test_interpreter_state_stays_consistent(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/01_interpreter_state_stays_consistent.py")
     assert "reference count unchanged: True" in out
@@ -44,61 +34,12 @@ def test_interpreter_state_stays_consistent(snippet_output: Output) -> None:
     assert expected == present
 
 
-def test_wake_up_delay_follows_the_switch_interval(snippet_output: Output) -> None:
+def test_the_sweep_has_a_row_per_interval_and_its_plot(snippet_output: Output) -> None:
     out = snippet_output(f"{GIL}/02_switch_interval_sweep.py")
     sweep = table(out, "Wake-up delay")
-    delays = {
-        number(interval): number(delay)  # ms, median
-        for interval, delay in zip(
-            sweep.column("Switch interval"), sweep.column("Wake-up delay"), strict=True
-        )
-    }
-    assert len(delays) >= 6, f"expected a row per interval, got {sorted(delays)}"
-    longest, shortest = max(delays), min(delays)
-    if gil_enabled(out):
-        # The woken thread waits one interval before it even asks for the GIL.
-        assert delays[longest] > 0.5 * longest
-        assert delays[longest] > 10 * delays[shortest]
-    else:
-        assert delays[longest] < 0.5 * longest
+    intervals = sweep.column("Switch interval")
+    assert len(set(intervals)) >= 6, f"expected a row per interval, got {intervals}"
     assert "![" in out and "(data:image/svg+xml;base64," in out, "the plot is not embedded"
-
-
-def test_threads_keep_one_cpu_busy_with_the_gil(snippet_output: Output) -> None:
-    out = snippet_output(f"{GIL}/03_cpu_bound_threads_vs_processes.py")
-    rows = table(out, "CPUs busy")
-    one = number(rows.row("one thread, parts one after another")["CPUs busy"])
-    threads = number(rows.row("thread pool")["CPUs busy"])
-    # CPU time per wall-clock second does not depend on what else the machine runs
-    # the way speed-ups do (the scheduler may favour a process whose threads take
-    # turns), so it carries the claim: one thread busy at a time with the GIL.
-    assert one < 1.3
-    if gil_enabled(out):
-        assert threads < 1.3, "threads ran pure Python in parallel despite the GIL"
-    elif usable_cpus(out) >= 2:
-        skip_if_busy(out, "threads keep more than one CPU busy without the GIL")
-        assert threads > 1.3, "threads did not run in parallel without the GIL"
-
-
-def test_waiting_overlaps(snippet_output: Output) -> None:
-    out = snippet_output(f"{GIL}/04_what_releases_the_gil.py")
-    speedup = table(out, "Speed-up").row("time.sleep(0.02)")["Speed-up"]
-    assert number(speedup) > 1.3, "sleeps did not overlap"
-
-
-def test_a_cpu_bound_thread_slows_io_round_trips(snippet_output: Output) -> None:
-    out = snippet_output(f"{GIL}/05_convoy_effect.py")
-    rows = table(out, "Round trip (ms)").by_label()
-    alone = number(rows["nothing else running"][0])  # ms per round trip, median
-    thread = number(rows["a CPU-bound thread in this process"][0])
-    process = number(rows["a CPU-bound process instead"][0])
-    if gil_enabled(out):
-        # Each round trip waits about a switch interval for the GIL: around ten
-        # times the time alone, with the echo process's half-millisecond answer.
-        assert thread > 2 * alone
-        assert thread > process
-    else:
-        assert thread < 10 * alone
 
 
 def test_unlocked_read_modify_write_loses_updates(snippet_output: Output) -> None:
@@ -106,10 +47,6 @@ def test_unlocked_read_modify_write_loses_updates(snippet_output: Output) -> Non
     counts = table(out, "Lost")
     assert number(counts.row("read, call `add_one`, write")["Lost"]) > 0
     assert number(counts.row("the same inside `with lock:`")["Lost"]) == 0
-    times = table(out, "Seconds")
-    locked = number(times.row("one thread, with the lock")["Seconds"])
-    unlocked = number(times.row("one thread, no lock")["Seconds"])
-    assert locked > unlocked, "taking a lock cost nothing"
 
 
 def test_free_threading_status_matches_the_interpreter(snippet_output: Output) -> None:
@@ -117,10 +54,7 @@ def test_free_threading_status_matches_the_interpreter(snippet_output: Output) -
     rows = table(out, "Answer").by_label()
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
         busy = table(out, "CPUs busy")  # with the GIL forced on, then off
-        assert number(busy.row("`-X gil=1`")["CPUs busy (threads)"]) < 1.3
-        if usable_cpus(out) >= 2:
-            skip_if_busy(out, "threads keep more than one CPU busy with `-X gil=0`")
-            assert number(busy.row("`-X gil=0`")["CPUs busy (threads)"]) > 1.3
+        assert busy.column("Started with") == ["`-X gil=1`", "`-X gil=0`"]
     elif sys.version_info >= (3, 13):
         assert "which is not a free-threaded build" in out
         assert rows["`sys._is_gil_enabled()`"] == ["`True`"]
@@ -143,10 +77,9 @@ def test_every_interpreter_gets_a_row_or_a_note(snippet_output: Output) -> None:
             or f"{name} is the same interpreter as" in out
         ), f"{name} has neither a row nor a note"
     assert sum(label.endswith("(builds this site)") for label in rows) == 1
-    for label, cells in rows.items():
-        build, busy = cells["Build"], number(cells["CPUs busy (threads)"])
-        if "with the GIL" in build or "GIL on" in build:
-            assert busy < 1.3, f"{label}: threads ran pure Python in parallel with the GIL"
+    built = r"(no )?PGO, (no )?LTO|no configure options"
+    for label, cells in rows.items():  # each row says how its interpreter was compiled
+        assert re.search(built, cells["Built with (CONFIG_ARGS)"]), label
 
 
 # --- the chapter's exercises: each solution shows what its exercise says to check ----------
@@ -171,8 +104,5 @@ def test_solution_a_long_switch_interval_loses_no_update(snippet_output: Output)
 def test_solution_sorted_keeps_the_gil_and_hashlib_releases_it(snippet_output: Output) -> None:
     out = snippet_output("snippets/gil/92_solution_does_it_release_the_gil.py")
     gaps = dict(re.findall(r"^(sorted|sha256).*longest heartbeat gap +(\d+) ms$", out, re.M))
-    assert set(gaps) == {"sorted", "sha256"}, out
-    if _gil_enabled(out):
-        # Wide margins: the sort holds the GIL for tens of ms at least; on a loaded
-        # machine the heartbeat may also wait for a CPU during the hash.
-        assert int(gaps["sorted"]) >= 20 and int(gaps["sorted"]) > 2 * int(gaps["sha256"]), out
+    assert set(gaps) == {"sorted", "sha256"}, out  # how long they are: the page's claims
+    assert re.search(r"^GIL enabled: (True|False)$", out, re.M), out

@@ -4,9 +4,14 @@ Every Python object carries a reference count that the interpreter changes each
 time a reference is made or dropped. Four threads here make and drop millions of
 references to one shared object and append to one shared list. Afterwards the
 count is exactly what it was, and the list holds every item: the interpreter's
-internal state stays consistent. On a GIL build the GIL is what guarantees that;
-a free-threaded build uses other means (see the free-threading section). Neither
-makes *your* read-modify-write sequences safe; that is a later example.
+internal state stays consistent.
+
+This shows the result, not the mechanism: it cannot fail on any CPython build.
+Every reference-count change here happens within one bytecode instruction or
+one C call (making the list, dropping it, ``append``); with the GIL no other
+thread runs in the middle of one, and a free-threaded build changes the counts
+atomically or in the owning thread only (PEP 703). Neither makes *your*
+read-modify-write sequences safe; that is a later example.
 """
 
 import platform

@@ -35,7 +35,7 @@ class Row:
     interval_ms: float
     one_thread: measure.Timing  # one thread doing all of the CPU-bound work
     threads: measure.Timing  # two threads sharing it
-    speed: float  # two threads' throughput relative to one thread's
+    speed: measure.Ratio  # two threads' throughput relative to one thread's, per round
     delays_ms: list[float]  # how late each wake-up was, beyond the sleep
 
     @property
@@ -123,9 +123,10 @@ def plot(rows: list[Row], default_ms: float, alone_ms: float) -> str:
     ]
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
 
-    left.plot(x, [row.speed for row in rows], "o-", label="two CPU-bound threads")
+    speeds = [row.speed.median for row in rows]
+    left.plot(x, speeds, "o-", label="two CPU-bound threads")
     left.axhline(1.0, color="gray", linestyle="--", label="one thread (baseline)")
-    left.set_ylim(0, max(1.3, 1.1 * max(row.speed for row in rows)))
+    left.set_ylim(0, max(1.3, 1.1 * max(speeds)))
     left.set_ylabel("throughput vs one thread")
     left.set_title("CPU-bound work")
 
@@ -173,7 +174,7 @@ def sweep(intervals_ms: list[float]) -> list[Row]:
                 {"one": one_thread, "two": two_threads}, repeats=REPEATS
             )
             one, two = timings["one"], timings["two"]
-            speed = measure.speedup(one, two).median
+            speed = measure.speedup(one, two)
             delays = delays_with_a_busy_thread()
             rows.append(Row(interval_ms, one, two, speed, delays))
     finally:
@@ -187,8 +188,10 @@ def sweep(intervals_ms: list[float]) -> list[Row]:
 def main() -> None:
     default_ms = sys.getswitchinterval() * 1e3
     intervals = sorted({*INTERVALS_MS, default_ms})
+    others = measure.watch_other_programs()  # a busy machine delays wake-ups too
     alone = wake_up_delays()
     rows = sweep(intervals)
+    taken = others()
 
     headers = [
         "Switch interval",
@@ -202,7 +205,7 @@ def main() -> None:
             f"{row.interval_ms:g} ms",
             row.one_thread.cell(),
             row.threads.cell(),
-            f"{row.speed:.2f}",
+            f"{row.speed.median:.2f}",
             ms_cell(row.delays_ms),
         ]
         for row in rows
@@ -212,7 +215,16 @@ def main() -> None:
         f"from a {NAP * 1e3:g} ms sleep per row, in ms beyond the sleep.\n\n"
         + measure.table(headers, table),
         repeats=REPEATS,
-        statistic="times as median (min–max); speed-ups per round, as their median",
+        statistic="times as median (min–max); throughput: one thread's time over "
+        "two threads' within each round, as the median round",
+        others=taken,
+        values={
+            "longest_interval_ms": rows[-1].interval_ms,
+            "delay_at_longest_ms": rows[-1].delays_ms,
+            "throughput": measure.Ratio(
+                tuple(ratio for row in rows for ratio in row.speed.samples)
+            ),
+        },
     )
     print(
         f"\nWake-up delay with no other thread running (baseline): "
@@ -223,7 +235,7 @@ def main() -> None:
 
     first, last = rows[0], rows[-1]
     at_default = next(row for row in rows if row.interval_ms == default_ms)
-    speeds = [row.speed for row in rows]
+    speeds = [row.speed.median for row in rows]
     print(
         f"\nWith no other thread, the sleeper woke {alone_ms:.2f} ms late (median). "
         f"Next to a CPU-bound thread it woke {first.delay_ms:.2f} ms late at a "

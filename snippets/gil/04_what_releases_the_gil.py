@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
-REPEATS = 3
+REPEATS = 5  # rounds per workload
 MIB = 1 << 20
 DATA = random.Random(0).randbytes(MIB)  # fixed seed: every run hashes the same bytes
 
@@ -103,28 +103,35 @@ def compare(
 def main() -> None:
     workers = max(2, measure.usable_cpus())
     rows, speedups = [], {}
+    others = measure.watch_other_programs()  # computing in parallel needs free CPUs
     with ThreadPoolExecutor(workers) as pool:
         for label, func, per_worker in WORKLOADS:
             one, many = compare(func, per_worker * workers, pool)
-            speedups[func.__name__] = measure.speedup(one, many).median
+            speedups[func.__name__] = measure.speedup(one, many)
             rows.append(
                 [label, per_worker * workers, one.cell(), many.cell(),
-                 f"{speedups[func.__name__]:.2f}x"]
+                 speedups[func.__name__].cell()]
             )  # fmt: skip
+    taken = others()
 
     headers = ["Workload", "Tasks", "One thread", f"{workers} threads", "Speed-up"]
     measure.report(
         measure.table(headers, rows),
         repeats=REPEATS,
-        statistic="times in seconds as median (min–max); "
-        "speed-ups per round, as their median",
+        statistic="times in seconds as median (min–max); speed-up: one thread's "
+        "time over the pool's within each round, as the median round (slowest–fastest)",
+        others=taken,
+        values={
+            "workers": workers,
+            **{f"speedup_{name}": ratio for name, ratio in speedups.items()},
+        },
     )
     print(
         f"\nWith {workers} threads: hashing 1 MiB per call ran "
-        f"{speedups['hash_one_mebibyte']:.2f} times as fast as in one thread, "
-        f"zlib {speedups['compress_text']:.2f} times, sleeping "
-        f"{speedups['sleep_briefly']:.2f} times, and the pure-Python loop "
-        f"{speedups['pure_python']:.2f} times."
+        f"{speedups['hash_one_mebibyte'].median:.2f} times as fast as in one thread, "
+        f"zlib {speedups['compress_text'].median:.2f} times, sleeping "
+        f"{speedups['sleep_briefly'].median:.2f} times, and the pure-Python loop "
+        f"{speedups['pure_python'].median:.2f} times (the median of {REPEATS} rounds)."
     )
 
 

@@ -103,6 +103,7 @@ def main() -> None:
         pass_fds=[theirs.fileno()],
     )
     theirs.close()
+    others = measure.watch_other_programs()  # the busy process needs a CPU of its own
     try:
         alone = round_trips(mine)
         thread = with_busy_thread(mine)
@@ -110,6 +111,7 @@ def main() -> None:
     finally:
         mine.close()  # the echo process sees end-of-file and exits
         echo.wait()
+    taken = others()
 
     rows = [
         [label, ms(timing), f"{timing.median / alone.median:.1f}x"]
@@ -127,6 +129,13 @@ def main() -> None:
         repeats=REPEATS,
         statistic=f"time per round trip averaged over {WINDOW:g} s of round "
         f"trips, median (min–max) over the repeats, in milliseconds",
+        others=taken,
+        values={
+            "trip_alone": alone,
+            "trip_thread": thread,
+            "trip_process": process,
+            "switch_interval": sys.getswitchinterval(),
+        },
     )
     print(
         f"\nA CPU-bound thread in the same process made the average round trip "

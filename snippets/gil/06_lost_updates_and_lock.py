@@ -20,7 +20,7 @@ import measure
 
 THREADS = 4
 INCREMENTS = 400_000  # per thread
-REPEATS = 3
+REPEATS = 5
 
 counter = 0
 lock = threading.Lock()
@@ -98,7 +98,9 @@ def main() -> None:
         f"{THREADS} threads, no lock (wrong)": split(read_call_write, THREADS),
         f"{THREADS} threads, with the lock": split(read_call_write_locked, THREADS),
     }
+    others = measure.watch_other_programs()  # a busy machine hides small differences
     timings = list(measure.compare(runs, repeats=REPEATS).values())
+    taken = others()
     print()
     measure.report(
         measure.table(
@@ -110,6 +112,16 @@ def main() -> None:
         ),
         repeats=REPEATS,
         statistic="median (min–max)",
+        others=taken,
+        values={
+            "expected": expected,
+            "lost_plain": lost[plain],
+            "lost_call": lost[read_call_write],
+            "one_unlocked": timings[0],
+            "one_locked": timings[1],
+            "four_unlocked": timings[2],
+            "four_locked": timings[3],
+        },
     )
     one, one_locked, unlocked, locked = (timing.median for timing in timings)
     print(

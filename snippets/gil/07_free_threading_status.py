@@ -55,10 +55,10 @@ def child(options: list[str], env: dict[str, str]) -> str:
 
 def gil_on_and_off() -> None:
     """Only on a free-threaded build: the thread benchmark with the GIL on, then off."""
-    rows = []
+    rows, values = [], {}
     # The benchmark's processes are this program's children: they count as its own.
     others = measure.watch_other_programs()
-    for setting in ("1", "0"):
+    for setting, gil in (("1", "on"), ("0", "off")):
         done = subprocess.run(
             [sys.executable, "-X", f"gil={setting}", str(BENCHMARK), "--json"],
             capture_output=True,
@@ -68,11 +68,15 @@ def gil_on_and_off() -> None:
         )
         result = json.loads(done.stdout)
         rows.append([f"`-X gil={setting}`", *benchmark.json_row(result)])
+        values[f"busy_gil_{gil}"] = result["threads_cpus_busy"]  # CPUs, per round
+        values[f"speedup_gil_{gil}"] = benchmark.json_speedup(result)
     measure.report(
         measure.table(["Started with", *benchmark.JSON_HEADERS], rows),
         repeats=result["repeats"],
-        statistic="times as median (min–max); speed-ups per round, as their median",
+        statistic="times as median (min–max); speed-up: one thread's time over the "
+        "pool's within each round, as the median round (slowest–fastest)",
         others=others(),
+        values=values,
     )
 
 

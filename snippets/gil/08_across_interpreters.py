@@ -8,6 +8,13 @@ process, one after another so that they never compete for the CPUs, and reports
 its own version, build and timings; that module also turns the JSON into rows. A
 candidate that fails to start (such as a pyenv shim for a version that is not
 selected) is skipped for the next one.
+
+The rows compare builds, not only versions: each says how its interpreter was
+compiled, from ``sysconfig.get_config_var("CONFIG_ARGS")`` (whether ``configure``
+was given ``--enable-optimizations`` for profile-guided optimization and
+``--with-lto`` for link-time optimization, which CPython's build documentation
+recommends for speed). A distribution may optimize in its own build scripts
+instead, which this record does not show.
 """
 
 import importlib
@@ -120,6 +127,7 @@ def find_and_run(name: str, seen: dict[str, str]) -> tuple[Path, dict] | str:
 
 
 def main() -> None:
+    others = measure.watch_other_programs()  # the benchmarks are this run's children
     this = os.path.realpath(this_interpreter()[1])
     seen: dict[str, str] = {}
     rows, results, missing, notes = [], [], [], []
@@ -138,8 +146,11 @@ def main() -> None:
             f"Each row ran as its own process under the interpreter it names, on "
             f"{platform.system()} {platform.machine()} with {results[0]['cpus']} "
             f"usable CPUs; {results[0]['repeats']} repeats after a warm-up run; "
-            f"times as median (min–max) in seconds; speed-ups from the fastest "
-            f"runs.\n"
+            f"times as median (min–max) in seconds; speed-up: one thread's time over "
+            f"the pool's within each round, as the median round (slowest–fastest); "
+            f"CPUs busy: the threads' CPU time per second, median (min–max) of the "
+            f"rounds; built with: the compiler, and the optimizations `configure` "
+            f"was given.\n"
         )
         headers = ["Interpreter", "Found at", *benchmark.JSON_HEADERS]
         print(measure.table(headers, rows))
@@ -147,21 +158,28 @@ def main() -> None:
         print(f"\nNot found on this machine: {', '.join(missing)}.")
     for note in notes:
         print(f"\n{note}")
-    summary(results)
+    measure.record(summary(results), others=others())
 
 
-def summary(results: list[dict]) -> None:
-    for gil, what in ((True, "with the GIL"), (False, "without the GIL")):
+def summary(results: list[dict]) -> dict[str, measure.Ratio | list[float]]:
+    """Print what each group of interpreters did; return every round of each group."""
+    values: dict[str, measure.Ratio | list[float]] = {}
+    for gil, what, name in ((True, "with the GIL", "with_gil"),
+                            (False, "without the GIL", "without_gil")):  # fmt: skip
         group = [result for result in results if result["gil_enabled"] is gil]
         if not group:
             continue
-        busy = [result["threads_cpus_busy"] for result in group]
+        busy = [x for result in group for x in result["threads_cpus_busy"]]
         speeds = [benchmark.json_speedup(result) for result in group]
+        rounds = [x for speed in speeds for x in speed.samples]
         print(
             f"\nThe {len(group)} interpreter(s) running {what} kept {min(busy):.2f} "
-            f"to {max(busy):.2f} CPUs busy with their threads, which ran at "
-            f"{min(speeds):.2f} to {max(speeds):.2f} times one thread's speed."
+            f"to {max(busy):.2f} CPUs busy with their threads in every round, which "
+            f"ran at {min(rounds):.2f} to {max(rounds):.2f} times one thread's speed."
         )
+        values[f"busy_{name}"] = busy  # CPUs, every round of every interpreter
+        values[f"speedup_{name}"] = measure.Ratio(tuple(rounds))
+    return values
 
 
 if __name__ == "__main__":
