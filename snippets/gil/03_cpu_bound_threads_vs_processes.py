@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
-TOTAL = 3_000_000  # loop iterations in all, split evenly between the workers
+TOTAL = 6_000_000  # loop iterations in all, split evenly between the workers
 REPEATS = 9  # rounds: enough that no verdict turns on one disturbed round
 START_METHOD = "spawn"
 
