@@ -50,7 +50,13 @@ def run(threads: int, shared: bool) -> None:
 # --8<-- [end:run]
 
 
+def relative(ratio: measure.Ratio) -> str:
+    """A relative time: the median round, then the lowest and highest."""
+    return f"{ratio.median:.2f} ({ratio.low:.2f}–{ratio.high:.2f})"
+
+
 def main() -> None:
+    others = measure.watch_other_programs()  # threads in parallel need free CPUs
     # --8<-- [start:compare]
     timings = measure.compare(
         {
@@ -61,20 +67,21 @@ def main() -> None:
         repeats=REPEATS,
     )
     # --8<-- [end:compare]
+    taken = others()
     base = timings[(1, False)]
-    rows = []
+    rows, values = [], {}
     for threads in THREAD_COUNTS:
         own, shared = timings[(threads, False)], timings[(threads, True)]
-        rows.append(
-            [
-                threads,
-                own.cell(3),
-                shared.cell(3),
-                # time relative to one thread = 1 / speed-up, fastest run to fastest
-                f"{1 / measure.speedup(base, own).median:.2f}",
-                f"{1 / measure.speedup(base, shared).median:.2f}",
-            ]
+        # time relative to one thread with its own list, within each round
+        relative_own, relative_shared = (
+            measure.speedup(timing, base) for timing in (own, shared)
         )
+        rows.append(
+            [threads, own.cell(3), shared.cell(3), relative(relative_own),
+             relative(relative_shared)]
+        )  # fmt: skip
+        values[f"relative_own_{threads}"] = relative_own
+        values[f"relative_shared_{threads}"] = relative_shared
     gil = "on" if measure.gil_enabled() else "off"
     measure.report(
         measure.table(
@@ -87,11 +94,14 @@ def main() -> None:
             ],
             rows,
             caption=f"Each thread appends {APPENDS:,} integers; the GIL was {gil}. "
-            "Relative figures divide the fastest run by the fastest run of one "
-            "thread with its own list; with perfect scaling each would be 1.00.",
+            "Relative figures divide each round's time by the same round's time of "
+            "one thread with its own list: the median round, then the lowest and "
+            "highest; with perfect scaling each would be 1.00.",
         ),
         repeats=REPEATS,
-        statistic="median (min–max) seconds",
+        statistic="median (min–max) seconds; relative figures per round",
+        others=taken,
+        values=values,
     )
 
 
