@@ -10,6 +10,10 @@ import platform
 import sys
 import threading
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure
 
 # How long each simulated page takes to arrive, in seconds (fixed, not random,
 # so every run does the same work).
@@ -81,6 +85,10 @@ def main() -> None:
         f"{max(PAGES.values()):.2f} s; threads made the crawl "
         f"{sequential / threaded:.1f}x faster."
     )
+    measure.record(
+        {"sequential": sequential, "threaded": threaded,
+         "waits_sum": sum(PAGES.values()), "longest": max(PAGES.values())}
+    )  # fmt: skip
 
 
 if __name__ == "__main__":
