@@ -8,13 +8,19 @@ So all three stop in phase 2 and nobody starts phase 3: catching the error lets 
 worker stop cleanly instead of running on alone.
 """
 
+import sys
 import threading
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure  # hands the build the times the page reads
 
 PARTIES = 3
 PHASES = 3
 TIMEOUT = 0.2
 LATE = 0.5  # worker 2's time for phase 2: longer than the others will wait
+WAITED: dict[int, float] = {}  # how long each worker waited at the broken barrier
 
 
 # --8<-- [start:solution]
@@ -27,7 +33,7 @@ def worker(index: int, barrier: threading.Barrier, outcomes: dict[int, str]) -> 
         try:
             barrier.wait(timeout=TIMEOUT)
         except threading.BrokenBarrierError:
-            waited = time.perf_counter() - arrived
+            waited = WAITED[index] = time.perf_counter() - arrived
             outcomes[index] = (
                 f"finished phases {done}, then BrokenBarrierError in phase {phase} "
                 f"after waiting {waited:.2f} s"
@@ -54,6 +60,7 @@ def main() -> None:
     for index, outcome in sorted(outcomes.items()):
         print(f"  worker {index}: {outcome}")
     print(f"  barrier.broken = {barrier.broken}")
+    measure.record({"late_wait": WAITED[2], "others_wait": [WAITED[0], WAITED[1]]})
 
 
 if __name__ == "__main__":
