@@ -39,7 +39,7 @@ TASKS = 8
 WORKERS = 2
 LEAK_BYTES = 2_000_000
 LIMIT = 1
-REPEATS = 3
+REPEATS = 5
 START_METHOD = (
     "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 )
@@ -108,7 +108,18 @@ def main() -> None:
         f"{LEAK_BYTES / 1e6:.0f} MB. Memory: the last repeat; time: median (min–max).",
     )
     measure.report(
-        body, repeats=REPEATS, statistic="median (min–max)", start_method=START_METHOD
+        body,
+        repeats=REPEATS,
+        statistic="median (min–max)",
+        start_method=START_METHOD,
+        values={
+            "peak_no_limit": peaks[None],
+            "peak_limited": peaks[LIMIT],
+            "leak_bytes": LEAK_BYTES,
+            "tasks_per_worker": TASKS / WORKERS,
+            "batch_no_limit": timings["no limit"],
+            "batch_limited": timings[f"max_tasks_per_child={LIMIT}"],
+        },
     )
 
 
