@@ -88,7 +88,19 @@ def main() -> None:
         caption=f"Each trial: 2 threads x {ADDS} additions; lost updates: "
         "fewest–most over every run, the warm-up included.",
     )
-    measure.report(body, repeats=REPEATS, statistic="median (min–max) for times")
+    default_name, tiny_name = settings
+    measure.report(
+        body,
+        repeats=REPEATS,
+        statistic="median (min–max) for times",
+        values={
+            "trials": TRIALS,
+            "lost_default": lost[default_name],  # trials that lost, in every run
+            "lost_tiny": lost[tiny_name],
+            "time_default": timings[default_name],
+            "time_tiny": timings[tiny_name],
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,10 @@ afterwards, since it is process-wide.
 
 import sys
 import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure  # hands the build the counts the page reads
 
 ADDS = 2000  # per thread, per trial, as in 02_flush_out_races.py
 TRIALS = 100
@@ -48,15 +52,18 @@ def main() -> None:
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     print(f"GIL enabled: {gil}")
     cases = {"without a lock": None, "with a Lock": threading.Lock()}
+    counts = []
     default = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # switch almost anywhere: races show up
     try:
         for label, lock in cases.items():
             lost = sum(one_trial(lock) for _ in range(TRIALS))
             print(f"1 µs, {label + ':':<15} {lost} of {TRIALS} trials lost an update")
+            counts.append(lost)
     finally:
         sys.setswitchinterval(default)
     # --8<-- [end:solution]
+    measure.record({"lost_unlocked": counts[0], "lost_locked": counts[1]})
 
 
 if __name__ == "__main__":
