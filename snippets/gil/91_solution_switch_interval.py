@@ -10,9 +10,13 @@ updates again. A Lock is the fix; this only shows how the GIL changes hands.
 
 import sys
 import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import measure  # hands the build the counts the page reads
 
 THREADS = 4
-ADDS = 100_000  # per thread
+ADDS = 1_000_000  # per thread: more than 5 ms of work, even on a fast build
 
 counter = 0
 
@@ -41,14 +45,23 @@ def lost_updates() -> int:
 def main() -> None:
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     print(f"GIL enabled: {gil}")
+    lost = {}
     # --8<-- [start:solution]
     for interval in (0.000_001, 0.005, 10.0):  # seconds
         sys.setswitchinterval(interval)
+        lost[interval] = lost_updates()
         print(
-            f"switch interval {interval * 1000:>8g} ms: lost {lost_updates():,} updates"
+            f"switch interval {interval * 1000:>8g} ms: lost {lost[interval]:,} updates"
         )
     # --8<-- [end:solution]
     sys.setswitchinterval(0.005)
+    measure.record(
+        {
+            "lost_default": lost[0.005],
+            "lost_long": lost[10.0],
+            "lost_each": list(lost.values()),
+        }
+    )
 
 
 if __name__ == "__main__":
