@@ -2,7 +2,8 @@
 
 Looks for python3.11 to python3.15 and the free-threaded python3.13t, python3.14t
 and python3.15t, first under ``~/.pyenv/versions/*/bin/`` (or ``$PYENV_ROOT``), then
-on ``PATH``; the interpreter running this program counts as found in any case.
+on ``PATH``; the interpreter running this program counts as found in any case,
+and has a row even when its name is not among those (a newer release, say).
 Each one found runs ``03_cpu_bound_threads_vs_processes.py --json`` as its own
 process, one after another so that they never compete for the CPUs, and reports
 its own version, build and timings; that module also turns the JSON into rows. A
@@ -131,7 +132,8 @@ def main() -> None:
     this = os.path.realpath(this_interpreter()[1])
     seen: dict[str, str] = {}
     rows, results, missing, notes = [], [], [], []
-    for name in NAMES:
+    # The interpreter running this program has a row even where NAMES lacks it.
+    for name in dict.fromkeys([*NAMES, this_interpreter()[0]]):
         found = find_and_run(name, seen)
         if isinstance(found, str):
             (notes if found else missing).append(found or name)
