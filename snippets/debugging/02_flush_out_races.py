@@ -1,6 +1,6 @@
 """Making a rare race show up in tests: sys.setswitchinterval plus many repetitions.
 
-Two threads each add 1 to a shared counter a couple of thousand times, with a function
+Two threads each add 1 to a shared counter a few thousand times, with a function
 call between the read and the write, starting together (a barrier), as a test
 that wants to provoke the race would. Each trial is short, so with the default
 switch interval (5 ms) the first thread usually finishes before the interpreter
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
-ADDS = 2000  # per thread, per trial
+ADDS = 5000  # per thread, per trial: a millisecond or so, well inside 5 ms
 TRIALS = 100
 REPEATS = 3
 
@@ -66,10 +66,12 @@ def main() -> None:
 
     # --8<-- [end:interval]
 
+    others = measure.watch_other_programs()  # the race needs both threads running
     timings = measure.compare(
         {name: (lambda name=name: run(name)) for name in settings},
         repeats=REPEATS,
     )
+    taken = others()
     rows = [
         [
             name,
@@ -93,6 +95,7 @@ def main() -> None:
         body,
         repeats=REPEATS,
         statistic="median (min–max) for times",
+        others=taken,
         values={
             "trials": TRIALS,
             "lost_default": lost[default_name],  # trials that lost, in every run

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure  # hands the build the counts the page reads
 
-ADDS = 2000  # per thread, per trial, as in 02_flush_out_races.py
+ADDS = 5000  # per thread, per trial, as in 02_flush_out_races.py
 TRIALS = 100
 TIMEOUT = 10  # seconds for any wait
 

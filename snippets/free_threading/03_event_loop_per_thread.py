@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import measure
 
 REQUESTS = 64
-WORK = 20_000  # loop iterations of pure-Python work per request
+WORK = 50_000  # loop iterations of pure-Python work per request
 LOOP_COUNTS = (1, 2, 4)
 REPEATS = 5
 TIMEOUT = 60  # seconds for one join

@@ -44,7 +44,7 @@ TEXT = made_up_text(40_000)
 # --8<-- [start:workloads]
 def pure_python() -> int:
     total = 0
-    for i in range(250_000):
+    for i in range(500_000):
         total += i * i
     return total
 
@@ -72,9 +72,9 @@ def sleep_briefly() -> None:
 # (what it does, function, tasks per batch per worker)
 WORKLOADS: list[tuple[str, Callable[[], object], int]] = [
     ("pure-Python loop", pure_python, 4),
-    ("hashlib.sha256 of 1 MiB", hash_one_mebibyte, 64),
-    ("hashlib.sha256 of 64 bytes, 2,048 times", hash_64_byte_pieces, 20),
-    (f"zlib.compress of {len(TEXT) // 1024} KiB of text", compress_text, 3),
+    ("hashlib.sha256 of 1 MiB", hash_one_mebibyte, 128),
+    ("hashlib.sha256 of 64 bytes, 2,048 times", hash_64_byte_pieces, 40),
+    (f"zlib.compress of {len(TEXT) // 1024} KiB of text", compress_text, 6),
     ("time.sleep(0.02)", sleep_briefly, 2),
 ]
 
