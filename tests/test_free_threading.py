@@ -19,7 +19,7 @@ def test_every_example_is_on_the_page() -> None:
     page = PAGE.read_text(encoding="utf-8")
     for snippet in sorted((ROOT / SNIPPETS).glob("*.py")):
         assert f"{SNIPPETS}/{snippet.name}" in page, snippet.name
-    assert "docs.python.org/3/library/threadsafety.html" in page
+    assert "docs.python.org/3/builtins/threadsafety.html" in page
 
 
 def test_unsafe_patterns_fail_and_the_fixes_work(snippet_output: Output) -> None:
