@@ -166,6 +166,10 @@ def main() -> None:
         statistic="times as median (min–max); speed-ups per round, as their median",
         start_method=START_METHOD,
         others=taken,
+        values={
+            "speedup_threads": measure.speedup(sequential, threads),
+            "speedup_processes": measure.speedup(sequential, processes),
+        },
     )
     print(
         "\nCPUs busy: this process's CPU time divided by the wall time, during one "
