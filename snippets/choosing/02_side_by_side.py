@@ -11,7 +11,8 @@ Set-up is timed apart from the job: each pool is created and runs the job once, 
 that first run is timed on its own. Then the runs are timed with the pools already
 running, interleaved (measure.compare), so a change in the machine's load affects
 every model alike. The speed-up is the ratio to the sequential run of the same
-round (measure.speedup). Dask runs last, in rounds of its own, each set against
+round (measure.speedup). Dask runs last, in rounds of its own (the CPU job's with
+the process pool again, to compare the two in the same rounds), each set against
 the sequential round of the same number: its scheduler and client run in threads
 of this process, which take the GIL from this process's own computing, and
 importing it may turn the GIL on in a free-threaded build, so it is started only
@@ -64,6 +65,7 @@ TIMEOUT = 60  # seconds for any one start, map or shutdown
 
 Address = tuple[str, int]
 Run = Callable[[], object]
+POOLS: dict = {}  # the CPU job's process pool, which Dask's rounds run again
 
 
 # --- the work ------------------------------------------------------------------
@@ -240,7 +242,7 @@ def cpu_models(stack: contextlib.ExitStack, shares: Shares) -> dict:
         return set_up
 
     ctx = multiprocessing.get_context(METHOD)
-    processes = {}  # the process pool, shared with asyncio's run_in_executor
+    processes = POOLS  # the process pool, shared with asyncio's run_in_executor
 
     def process_pool() -> ProcessPoolExecutor:
         processes["pool"] = ProcessPoolExecutor(CPUS, mp_context=ctx)
@@ -321,8 +323,9 @@ def hosts_seen_here() -> list[str] | None:
     return None if guard is None else sorted(guard.seen)
 
 
-def dask_rounds(address: Address, shares: Shares) -> dict:
-    """Dask's set-up timings, then per job its first run and its rounds."""
+def dask_rounds(address: Address, shares: Shares, processes: Run) -> dict:
+    """Dask's set-up timings, then per job its first run and its rounds; in the CPU
+    job's rounds the process pool (``processes``) runs again, beside it."""
     setup = {}
     with contextlib.ExitStack() as stack:
         setup["import dask.distributed"] = measure.measure(
@@ -350,13 +353,17 @@ def dask_rounds(address: Address, shares: Shares) -> dict:
                 ),
             }
         )
-        cpu = measure.compare(cpu_runs, repeats=REPEATS, warmup=0)
+        cpu = measure.compare(
+            cpu_runs | {"processes, again": processes}, repeats=REPEATS, warmup=0
+        )
+        beside = cpu.pop("processes, again")
         seen = {"this process": sorted(GUARD.seen)}
         seen |= client.run(hosts_seen_here, wait=True)
     return {
         "setup": setup,
         "io": (io, io_firsts),
         "cpu": (cpu, cpu_firsts),
+        "processes_beside_dask": beside,
         "seen": seen,
     }
 
@@ -472,7 +479,10 @@ def main() -> None:
         with contextlib.ExitStack() as stack:
             cpu_runs, cpu_firsts = first_runs(cpu_models(stack, shares))
             cpu = measure.compare(cpu_runs, repeats=REPEATS, warmup=0)
-        dask = dask_rounds(address, shares)
+            pool, jobs = POOLS["pool"], [CPU_STEPS] * CPU_TASKS
+            dask = dask_rounds(
+                address, shares, lambda: list(pool.map(crunch, jobs, timeout=TIMEOUT))
+            )
     taken = others()
 
     values: dict = {"io_ideal": IO_TASKS, "cpu_ideal": min(CPU_TASKS, CPUS)}
@@ -503,6 +513,11 @@ def main() -> None:
     for name in shares.runs:
         values[f"share_{value_name('cpu', name)}"] = shares.last(name, REPEATS)
     values["dask_import"], values["dask_start"] = dask["setup"].values()
+    dask_cpu = dask["cpu"][0][f"Dask LocalCluster ({CPUS})"]
+    # How many times as long as the process pool Dask took, in the same rounds.
+    values["cpu_dask_over_processes"] = measure.speedup(
+        dask_cpu, dask["processes_beside_dask"]
+    )
 
     measure.report(
         measure.table(
@@ -530,7 +545,9 @@ def main() -> None:
     print(
         f"Dask, once for both jobs: {setup}. Its {CPUS} workers have "
         f"{DASK_THREADS} threads each; a CPU-bound task claims a worker's one CPU "
-        "resource, so each worker computes one at a time."
+        "resource, so each worker computes one at a time. In Dask's CPU-bound "
+        "rounds the process pool ran again, beside it: Dask took "
+        f"{values['cpu_dask_over_processes'].cell()} as long (per round)."
     )
     used = sorted({host for hosts in dask["seen"].values() for host in hosts or []})
     assert None not in dask["seen"].values(), f"a worker has no guard: {dask['seen']}"
