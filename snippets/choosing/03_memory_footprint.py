@@ -144,10 +144,16 @@ def per_thread() -> tuple[dict, float, dict]:
     seconds = (time.perf_counter() - t0) / THREADS
     after = memory()
     space = address_space(maps, mappings(), stacks)
-    space["kernel"] = (kernel_stacks() - kernel) / THREADS
+    running = kernel_stacks()
     release.set()
     for thread in threads:
         thread.join(60)
+    # Kernel stacks, per thread: what they grew by as the threads started, and fell
+    # by as they ended (two readings: other programs' threads come and go too).
+    space["kernel"] = [
+        (running - kernel) / THREADS,
+        (running - kernel_stacks()) / THREADS,
+    ]
     return growth(before, after, THREADS), seconds, space
 
 
@@ -238,14 +244,12 @@ def main() -> None:
         for m in ("fork", "spawn", "forkserver")
         if m in multiprocessing.get_all_start_methods()
     ]
-    others = measure.watch_other_programs()  # start-up times need free CPUs
     # Processes first, while this program is still small: a forked child starts as a
     # copy of it, so what the parent holds matters.
     processes = {method: per_process(method) for method in methods}
     task, task_seconds = asyncio.run(per_task())
     thread, thread_seconds, space = per_thread()
     one_arena = with_one_arena()
-    taken = others()
     grows = "growth of this process ÷ count"
     rows = [
         row(
@@ -272,7 +276,7 @@ def main() -> None:
         "virtual_growth_thread": space["total"] / THREADS / KIB,
         "virtual_growth_thread_one_arena": one_arena["total"] / THREADS / KIB,
         "rss_thread_one_arena": one_arena["rss"] / KIB,
-        "kernel_stack_thread": space["kernel"] / KIB,
+        "kernel_stack_thread": [reading / KIB for reading in space["kernel"]],
         "reserved_regions": sum(space["reserved"].values()),
         "reserved_kib": sum(k * n for k, n in space["reserved"].items()) / KIB,
         "cpus_online": os.cpu_count() or 1,
@@ -299,7 +303,8 @@ def main() -> None:
             f"for {TASKS} tasks ÷ {TASKS}; processes: median of {CHILDREN} "
             "children per start method, measured while they wait"
         ),
-        others=taken,
+        # No others= here: memory is what the claims on these values read, and other
+        # programs' load cannot change it (nor make spawn start as fast as fork).
         values=values,
     )
     print()
@@ -326,8 +331,9 @@ def main() -> None:
     print()
     print(
         f"Kernel stacks (KernelStack in /proc/meminfo, for the whole machine) grew by "
-        f"{space['kernel'] / KIB:,.1f} KiB per thread meanwhile: memory of the kernel, "
-        "which no process's RSS counts."
+        f"{space['kernel'][0] / KIB:,.1f} KiB per thread as the threads started, and "
+        f"fell by {space['kernel'][1] / KIB:,.1f} KiB per thread as they ended: memory "
+        "of the kernel, which no process's RSS counts."
     )
     print()
     libc = " ".join(platform.libc_ver()) or "unknown"
