@@ -4,8 +4,9 @@ The session's build is served on 127.0.0.1 (an ephemeral port) under the path of
 ``site_url``, the way GitHub Pages serves it, with 404.html answering any missing path.
 One Chromium, Debian's package driven by Playwright (never a browser download), opens
 each page once in a fresh tab and records what happens: status, console errors, every
-request, the Code/Output tabs, the open Output blocks (tables and plots), copy buttons
-and the light/dark toggle, and it writes a screenshot of the page in each scheme to
+request, the Code/Output tabs, the open Output blocks (tables and plots), copy buttons,
+the light/dark toggle and one self-check answer opened and closed in each scheme
+(by keyboard, then by click), and it writes a screenshot of the page in each scheme to
 .artifacts/screenshots/ (Output tabs shown, so the screenshots show the executed
 output). The tests read those records, so adding a
 page adds no test code and one page visit.
