@@ -4,8 +4,9 @@ The session's build is served on 127.0.0.1 (an ephemeral port) under the path of
 ``site_url``, the way GitHub Pages serves it, with 404.html answering any missing path.
 One Chromium, Debian's package driven by Playwright (never a browser download), opens
 each page once in a fresh tab and records what happens: status, console errors, every
-request, the Code/Output tabs, the open Output blocks (tables and plots), copy buttons
-and the light/dark toggle, and it writes a screenshot of the page in each scheme to
+request, the Code/Output tabs, the open Output blocks (tables and plots), copy buttons,
+the light/dark toggle and one self-check answer opened and closed in each scheme
+(by keyboard, then by click), and it writes a screenshot of the page in each scheme to
 .artifacts/screenshots/ (Output tabs shown, so the screenshots show the executed
 output). The tests read those records, so adding a
 page adds no test code and one page visit.
@@ -459,14 +460,69 @@ def check_code_fits(tab: Page, visit: Visit) -> None:
     visit.problems["sideways"] += tab.evaluate(SIDEWAYS)
 
 
+# A chapter's self-check: collapsed <details class="question"> blocks (pymdownx.details).
+# One answer per page is opened and closed, by keyboard in one scheme and by click in
+# the other, and its text must stand out from what is behind it (WCAG AA: 4.5:1).
+ANSWER_STATE = """details => {
+  const text = details.querySelector(":scope > :not(summary)");
+  // checkVisibility: Chromium lays out a closed <details>' content, hidden from view.
+  const shown = text !== null && text.checkVisibility() && text.getClientRects().length > 0;
+  const rgb = colour => colour.match(/[\\d.]+/g).map(Number);
+  const light = ([r, g, b]) => [r, g, b].map(c => c / 255)
+    .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  let behind = text, background = "rgba(0, 0, 0, 0)";
+  while (behind && rgb(background)[3] === 0) {
+    background = getComputedStyle(behind).backgroundColor;
+    behind = behind.parentElement;
+  }
+  const [a, b] = [light(rgb(getComputedStyle(text ?? details).color)), light(rgb(background))];
+  return {open: details.open, shown, contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+}"""
+
+
+def check_self_check(tab: Page, visit: Visit, scheme: str) -> None:
+    """Open and close the page's first self-check answer: by keyboard (focus the
+    question, Enter, then Space) in the light scheme, by click in the dark one."""
+    answer = tab.locator("article details.question").first
+    if not answer.count():
+        return
+    summary, handle = answer.locator(":scope > summary"), answer.element_handle()
+
+    def toggle(opened: bool) -> None:
+        if scheme == "light":
+            summary.focus()
+            tab.keyboard.press("Enter" if opened else "Space")
+        else:
+            summary.click()
+        with contextlib.suppress(PlaywrightTimeout):
+            tab.wait_for_function("([d, o]) => d.open === o", arg=[handle, opened], timeout=WAIT_MS)
+        state = handle.evaluate(ANSWER_STATE)
+        how = "keyboard" if scheme == "light" else "click"
+        if state["open"] != opened or state["shown"] != opened:
+            visit.problems["self-check"].append(
+                f"{scheme}: {how} did not {'open' if opened else 'close'} the answer: {state}"
+            )
+        elif opened and state["contrast"] < 4.5:
+            visit.problems["self-check"].append(
+                f"{scheme}: the answer's text has contrast {state['contrast']:.1f}:1"
+            )
+
+    toggle(opened=True)
+    toggle(opened=False)
+    visit.found[f"self-check answers ({scheme})"] += 1
+
+
 def exercise(tab: Page, visit: Visit, slug: str) -> None:
     check_code_fits(tab, visit)  # before check_tabs: the Code tabs are the ones shown
     check_copy_buttons(tab, visit)
     check_open_outputs(tab, visit)  # before check_tabs: no click yet
     check_tabs(tab, visit)  # leaves the Output tabs shown, for the screenshots
     screenshot(tab, visit, f"{slug}-light")
+    check_self_check(tab, visit, "light")  # after the screenshot: it scrolls
     check_theme_toggle(tab, visit)
     screenshot(tab, visit, f"{slug}-dark")
+    check_self_check(tab, visit, "dark")
 
 
 # Browsers visiting pages at once. A visit spends about half its time waiting (on the
@@ -558,6 +614,16 @@ def test_code_blocks_have_a_copy_button(visits: dict[str, Visit]) -> None:
 
 def test_no_code_block_scrolls_sideways_at_1280_px(visits: dict[str, Visit]) -> None:
     failures = report(visits, lambda v: v.problems["sideways"])
+    assert not failures, failures
+
+
+def test_self_check_answers_open_and_close_by_keyboard_and_click(
+    visits: dict[str, Visit],
+) -> None:
+    for scheme in ("light", "dark"):
+        found = sum(v.found[f"self-check answers ({scheme})"] for v in visits.values())
+        assert found, f"no self-check answer was found to open ({scheme} scheme)"
+    failures = report(visits, lambda v: v.problems["self-check"])
     assert not failures, failures
 
 

@@ -114,9 +114,9 @@ async def end_consumers() -> None:
 
 
 def main() -> None:
-    rows = []
+    rows, results = [], {}
     for maxsize in (0, 10, 2):
-        result = asyncio.run(run_pipeline(maxsize))
+        result = results[maxsize] = asyncio.run(run_pipeline(maxsize))
         rows.append(
             [
                 "unbounded" if maxsize == 0 else f"maxsize={maxsize}",
@@ -133,6 +133,12 @@ def main() -> None:
             "per item; the producer itself takes no time.",
         ),
         statistic="one run per row",
+        values={
+            "total_unbounded": results[0]["total"],
+            "total_bounded": results[2]["total"],
+            "longest_unbounded": results[0]["longest"],
+            "longest_bounded": results[2]["longest"],
+        },
     )
     print()
     asyncio.run(end_consumers())

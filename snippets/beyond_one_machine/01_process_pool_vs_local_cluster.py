@@ -200,6 +200,12 @@ def report_maps(compared: dict, counts: dict[str, int], workers: int) -> None:
         repeats=REPEATS,
         statistic="median (min–max) seconds, runs interleaved",
         start_method="spawn",
+        values={  # how many times as long as the pool the cluster took, per round
+            "cluster_over_pool_small": measure.speedup(
+                compared["small", "LocalCluster"],
+                compared["small", "ProcessPoolExecutor"],
+            ),
+        },
     )
     print()
     for size in ("small", "large"):

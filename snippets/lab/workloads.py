@@ -135,7 +135,11 @@ def stderr_of_children() -> Iterator[Callable[[], str]]:
 
 
 def timed(run: Callable[[], object], repeats: int = 3) -> list[float]:
-    """Wall-clock seconds of ``repeats`` runs, after one untimed warm-up run."""
+    """Wall-clock seconds of ``repeats`` runs, after one untimed warm-up run.
+
+    For one way of running on its own (the notebook's ``await``); to compare ways,
+    use ``compare``, which interleaves them.
+    """
     run()
     samples = []
     for _ in range(repeats):
@@ -145,18 +149,43 @@ def timed(run: Callable[[], object], repeats: int = 3) -> list[float]:
     return samples
 
 
-def speedups(results: dict[str, list[float]]) -> dict[str, float]:
-    """Speed-up of each model over the first: its fastest run against the first's.
+def compare(runs: dict[str, Callable[[], object]], repeats: int = 3) -> dict:
+    """Wall-clock seconds of each run, ``repeats`` times, interleaved: after one
+    untimed round, each round times every run once, in turn.
 
-    The site's one definition (``measure.speedup``): other programs can only add
-    time to a run, so the fastest runs are the least disturbed ones.
+    The site's rule (``measure.compare``), repeated here so that this file works on
+    its own: another program that takes a CPU for a moment, or a CPU that changes
+    its clock, then slows one round of every way alike, instead of every run of
+    whichever way happened to be running.
     """
-    base = min(next(iter(results.values())))
-    return {name: base / min(samples) for name, samples in results.items()}
+    for run in runs.values():
+        run()
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            samples[name].append(time.perf_counter() - start)
+    return samples
+
+
+def speedups(results: dict[str, list[float]]) -> dict[str, float]:
+    """Speed-up of each way over the first, round by round: the median of the
+    rounds' ratios.
+
+    The site's one definition (``measure.speedup``): the runs of one round of
+    ``compare`` were timed moments apart, under the same load, so their ratio
+    cancels what changed between rounds.
+    """
+    base = next(iter(results.values()))
+    return {
+        name: statistics.median(b / s for b, s in zip(base, samples, strict=True))
+        for name, samples in results.items()
+    }
 
 
 def table(results: dict[str, list[float]]) -> str:
-    """A text table: median (min-max) and speed-up over the first row."""
+    """A text table: median (min-max) and speed-up over the first row (per round)."""
     width = max(map(len, results))
     lines = [f"{'model':<{width}}  median s (min-max)        speed-up"]
     gains = speedups(results)
@@ -203,9 +232,9 @@ def chart(results: dict[str, dict[str, list[float]]]) -> str:
 
 def main() -> None:
     """A quick comparison; the notebook has the parameters to play with."""
-    tasks, seconds, steps, repeats = 4, 0.05, 300_000, 2
+    tasks, seconds, steps, repeats = 4, 0.05, 1_000_000, 3
     method = default_start_method()
-    print(f"{describe()}; start method {method}; {repeats} repeats after a warm-up")
+    print(f"{describe()}; start method {method}; {repeats} rounds after a warm-up")
     print("Each run of 'processes' starts and stops its own pool.\n")
     waits = [seconds] * tasks
     print(f"I/O-bound: {tasks} waits of {seconds} s")
@@ -215,7 +244,7 @@ def main() -> None:
         "processes": lambda: processes(wait, waits, tasks, method),
         "asyncio": lambda: asyncio.run(waits_with_asyncio(waits)),
     }
-    print(table({name: timed(run, repeats) for name, run in io_models.items()}))
+    print(table(compare(io_models, repeats)))
     cpus = usable_cpus()
     crunches = [steps] * tasks
     print(f"\nCPU-bound: {tasks} tasks of {steps:,} steps, {cpus} workers")
@@ -224,7 +253,7 @@ def main() -> None:
         "threads": lambda: threads(crunch, crunches, cpus),
         "processes": lambda: processes(crunch, crunches, cpus, method),
     }
-    print(table({name: timed(run, repeats) for name, run in cpu_models.items()}))
+    print(table(compare(cpu_models, repeats)))
 
 
 if __name__ == "__main__":
