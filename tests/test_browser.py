@@ -445,10 +445,11 @@ def screenshot(tab: Page, visit: Visit, name: str) -> None:
 
 
 # Code blocks a reader sees that are wider than their box: they scroll sideways. What a
-# program printed, in an open Output block, may: a log line is as long as it is, as
-# in an Output tab. The rule is for code, which is formatted to fit.
+# program printed, in an open Output block or in another cell's tab under it, may: a
+# log line is as long as it is, as in an Output tab. The rule is for code, which is
+# formatted to fit.
 SIDEWAYS = """() => [...document.querySelectorAll("article pre > code")]
-  .filter(code => !code.closest(".admonition.output"))
+  .filter(code => !code.closest(".admonition.output, .snippet-other-cells"))
   .filter(code => code.getClientRects().length > 0 && code.scrollWidth > code.clientWidth + 1)
   .map(code => `${code.textContent.trim().slice(0, 60)} `
     + `(${code.scrollWidth} px in ${code.clientWidth})`)"""

@@ -261,7 +261,8 @@ def test_an_example_that_needs_a_newer_python_shows_a_cells_run_first(site_build
         pytest.skip("no records of this machine's cells: `python3 dev.py cells` makes them")
     assert site_build.returncode == 0, site_build.log
     for page, fences in itertools.groupby(needing, key=lambda fence: fence.page):
-        built = site_build.site / page.removesuffix(".md").removesuffix("index") / "index.html"
+        source = page.removeprefix("docs/").removesuffix(".md").removesuffix("index")
+        built = site_build.site / source / "index.html"
         text = BeautifulSoup(built.read_text("utf-8"), "html.parser").get_text(" ")
         note = (
             r"This example needs Python 3\.\d+ or newer, and this build runs [\d.]+: "

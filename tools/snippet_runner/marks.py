@@ -178,6 +178,17 @@ def verdict_list(path: str, run: Run | None, provenance: dict[str, Any]) -> str:
     return "**Claims about this example, judged on this cell's run:**\n\n" + "\n".join(lines)
 
 
+def _url(target: str, page: str) -> str:
+    """The link from ``page`` to ``target`` (both under docs/) as the built site has
+    them: a fence's HTML is not rewritten by MkDocs, so ``.md`` links would break."""
+
+    def directory(name: str) -> str:
+        stem = name.removesuffix(".md")
+        return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+    return posixpath.relpath(directory(target) or ".", directory(page) or ".") + "/"
+
+
 def ledger(page: str) -> str:
     """The claim ledger: a row per claim on the site, a column per cell (this build
     first), each entry the verdict there. ``page`` is where the ledger is (for links)."""
@@ -190,7 +201,7 @@ def ledger(page: str) -> str:
         mine = this_build_verdict(claim.check)
         others = [cell_verdict(claim.check, cell.runs.get(claim.check.example), cell.provenance)
                   for cell, _run in measured]  # fmt: skip
-        target = posixpath.relpath(claim.page, posixpath.dirname(page) or ".")
+        target = _url(claim.page, page)
         sentence = plain(claim.text).replace("|", "\\|")
         entries = [mark_text(v).replace("|", "\\|") for v in [mine, *others]]
         lines.append(
