@@ -115,6 +115,15 @@ def main() -> None:
         "speed-ups per round, as their median",
         start_method="spawn (process pool only)",
         others=taken,
+        values={
+            "speedup_threads": measure.speedup(baseline, timings["thread pool"]),
+            "speedup_interpreters": measure.speedup(
+                baseline, timings["interpreter pool"]
+            ),
+            "speedup_processes": measure.speedup(
+                baseline, timings["process pool (spawn)"]
+            ),
+        },
     )
 
 
