@@ -114,9 +114,11 @@ async def end_consumers() -> None:
 
 
 def main() -> None:
-    rows = []
+    rows, values = [], {"consumers_work": ITEMS * WORK / CONSUMERS}
     for maxsize in (0, 10, 2):
         result = asyncio.run(run_pipeline(maxsize))
+        name = "unbounded" if maxsize == 0 else f"max{maxsize}"
+        values |= {f"waited_{name}": result["waited"], f"total_{name}": result["total"]}
         rows.append(
             [
                 "unbounded" if maxsize == 0 else f"maxsize={maxsize}",
@@ -133,6 +135,7 @@ def main() -> None:
             "per item; the producer itself takes no time.",
         ),
         statistic="one run per row",
+        values=values,
     )
     print()
     asyncio.run(end_consumers())

@@ -123,7 +123,12 @@ def main() -> None:
             "and clients share one event loop on 127.0.0.1.",
         ),
         repeats=REPEATS,
-        statistic="median (min–max) seconds",
+        statistic="median (min–max) seconds, runs interleaved",
+        values={
+            "lines": TOTAL_LINES,
+            "lookup": LOOKUP,
+            **{f"seconds_{clients}": timing for clients, timing in timings.items()},
+        },
     )
 
 
