@@ -93,9 +93,11 @@ def main() -> None:
 
         return run
 
+    others = measure.watch_other_programs()  # a busy machine delays every round trip
     timings = measure.compare(
         {clients: runner(clients) for clients in CLIENT_COUNTS}, repeats=REPEATS
     )
+    taken = others()
     rows = [
         [
             clients,
@@ -124,6 +126,7 @@ def main() -> None:
         ),
         repeats=REPEATS,
         statistic="median (min–max) seconds, runs interleaved",
+        others=taken,
         values={
             "lines": TOTAL_LINES,
             "lookup": LOOKUP,
