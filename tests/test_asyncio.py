@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import re
 import subprocess
@@ -10,19 +11,13 @@ from pathlib import Path
 
 import pytest
 from helpers import (
-    BUSY,
     ROOT,
     Output,
     number,
-    numbers,
-    others_share,
-    skip_if_busy,
     table,
-    tables,
 )
 
 SNIPPETS = "snippets/asyncio"
-STEADY = 1.25  # the slowest of one way's repeats over its fastest, on a steady machine
 LAG, BEATS = "Worst loop lag (ms)", "Heartbeats meanwhile"
 
 
@@ -65,11 +60,17 @@ def test_toy_event_loop_schedules_and_terminates(snippet_output: Output) -> None
 
 
 def test_tasks_overlap_waits_that_awaits_serialise(snippet_output: Output) -> None:
+    # How long each way took is a claim on the asyncio page; here, the order of events.
     out = snippet_output(f"{SNIPPETS}/03_await_vs_create_task.py")
-    sequential = float(re.search(r"await one after another: ([\d.]+) s", out)[1])
-    overlapping = float(re.search(r"create_task, then await: ([\d.]+) s", out)[1])
-    # The waits add up to twice the longest; demand 1.5x even on a loaded machine.
-    assert sequential / overlapping > 1.5
+    sequential, overlapping = (
+        [(float(a), float(b)) for a, b in re.findall(r"\|  ([\d.]+)-([\d.]+) s", part)]
+        for part in out.split("create_task, then await:")
+    )
+    assert len(sequential) == len(overlapping) == 3
+    # One after another: each download starts once the one before it has ended.
+    assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(sequential))
+    # With tasks: every download started before any of them ended.
+    assert max(start for start, _ in overlapping) < min(end for _, end in overlapping)
 
 
 def test_task_group_cancels_siblings_and_gather_does_not(snippet_output: Output) -> None:
@@ -111,27 +112,30 @@ def test_debug_mode_reports_the_blocking_call(snippet_output: Output) -> None:
     assert not any("polite_handler" in warning for warning in warnings), out
 
 
-def test_to_thread_keeps_the_loop_responsive(snippet_output: Output) -> None:
+def test_lag_example_times_both_handlers(snippet_output: Output) -> None:
+    # How long each handler took and how late the heartbeat woke are claims on the
+    # deep-dive page; the sentence under the table quotes the same medians.
     out = snippet_output(f"{SNIPPETS}/07_loop_lag_and_to_thread.py")
     handlers = table(out, LAG)
     blocked, threaded = handlers.row("`time.sleep` in"), handlers.row("to_thread")
-    # Both handlers wait equally long...
-    took = "Handler took (s)"
-    assert 0.5 < number(blocked[took]) / number(threaded[took]) < 2
-    # ...but only time.sleep stalls the heartbeat for (about) the whole wait.
-    assert number(blocked[LAG]) > 3 * number(threaded[LAG])
-    assert number(threaded[BEATS]) > 3 * number(blocked[BEATS])
+    said = re.search(r"the worst wake-up was (\d+) ms late \(median\); with `to_thread` "
+                     r"it was ([\d.]+) ms late", out)  # fmt: skip
+    assert said, out
+    assert abs(float(said[1]) - number(blocked[LAG])) <= 1
+    assert abs(float(said[2]) - number(threaded[LAG])) <= 0.1
 
 
 def check_process_pool_output(out: str) -> None:
+    # The lag, the heartbeats and the speed-ups are claims on the deep-dive page.
     runs = table(out, LAG)
-    in_loop, in_pool = runs.row("in the coroutine"), runs.row("run_in_executor")
-    assert number(in_loop[LAG]) > 3 * number(in_pool[LAG])
-    assert number(in_pool[BEATS]) > number(in_loop[BEATS])  # heartbeats kept coming
+    assert [row[0].split(",")[0] for row in runs.rows] == [
+        "in the coroutine", "`asyncio.to_thread`", "`run_in_executor`",
+    ]  # fmt: skip
+    assert number(runs.row("in the coroutine")["Speed-up"]) == 1
     assert "Worker processes left running: 0" in out
 
 
-def test_process_pool_keeps_the_loop_responsive(snippet_output: Output) -> None:
+def test_process_pool_example_runs_three_ways(snippet_output: Output) -> None:
     check_process_pool_output(snippet_output(f"{SNIPPETS}/08_cpu_work_in_a_process_pool.py"))
 
 
@@ -176,36 +180,29 @@ def test_semaphore_caps_tasks_in_flight(snippet_output: Output) -> None:
     jobs = int(re.match(r"(\d+) downloads", out)[1])
     limit = int(re.search(r"Semaphore\((\d+)\)", out)[1])
     assert runs["no cap"][0] == jobs
-    assert runs[f"Semaphore({limit})"][0] == limit
-    # With a third of the jobs in flight at once, the batch takes several rounds.
-    assert runs[f"Semaphore({limit})"][1] > 2 * runs["no cap"][1]
+    assert runs[f"Semaphore({limit})"][0] == limit  # (how long each took: a claim)
 
 
-def test_asyncio_and_threads_beat_sequential_on_a_local_server(snippet_output: Output) -> None:
+def test_http_benchmark_answers_every_request_on_127_0_0_1(snippet_output: Output) -> None:
+    # The speed-ups, the client's CPU time and the set-up costs are claims on the
+    # deep-dive page, judged per round of batches.
     out = snippet_output(f"{SNIPPETS}/11_local_http_benchmark.py")
     batches = table(out, "Batch time (s)")
     assert number(batches.row("one after another")["Speed-up"]) == 1
-    for variant in ("threads", "asyncio", "processes"):
-        # All requests are in flight at once: the ideal speed-up is the request count.
-        # Fastest batch over fastest batch (measure.speedup): the least disturbed.
-        assert number(batches.row(variant)["Speed-up"]) > 3, f"{variant}\n{out}"
-    # Starting worker processes costs more than starting threads (the set-up column).
-    setup = "Set-up: first batch minus median batch (s)"
-    assert number(batches.row("processes")[setup]) > number(batches.row("threads")[setup])
+    assert [row[0].split(" ")[0] for row in batches.rows] == [
+        "one", "threads", "asyncio", "processes",
+    ]  # fmt: skip
     answered = re.search(r"server answered (\d+) requests \(expected (\d+)\)", out)
     assert answered[1] == answered[2]
     assert re.search(r"from these addresses: 127\.0\.0\.1\.$", out, re.M)
     assert "Server process exit code: 0; child processes still running: 0." in out
 
 
-def test_tasks_are_cheaper_than_threads(snippet_output: Output) -> None:
+def test_ten_thousand_waits_measures_threads_and_tasks(snippet_output: Output) -> None:
+    # Which costs more, in time and memory, is a claim on the deep-dive page.
     out = snippet_output(f"{SNIPPETS}/12_ten_thousand_waits.py")
     waiters = table(out, "Waiters")
-    threads, tasks = waiters.row("threads"), waiters.row("asyncio tasks")
-    start, per_waiter, rss = "Start all (s)", "Total per waiter (µs)", "RSS per waiter (KiB)"
-    assert number(threads[start]) > number(tasks[start])
-    assert number(threads[per_waiter]) > number(tasks[per_waiter])
-    assert number(threads[rss]) > 2 * number(tasks[rss])
+    assert [row[0] for row in waiters.rows] == ["10,000 threads", "10,000 asyncio tasks"]
     assert "memory: VmRSS and VmSize from /proc/self/status" in out or sys.platform != "linux"
 
 
@@ -239,55 +236,6 @@ def test_eager_start_is_shown_where_create_task_accepts_it(snippet_output: Outpu
         assert title not in out
         assert "  eager_start=True: not in Python" in summary
         assert "(documented from Python 3.14, gh-128307)" in summary
-
-
-def test_a_thread_keeps_the_loop_responsive_but_adds_no_throughput(
-    snippet_output: Output,
-) -> None:
-    out = snippet_output(f"{SNIPPETS}/08_cpu_work_in_a_process_pool.py")
-    result = tables(out)[0]
-    inline, thread, pool = (
-        {header: number(cell) for header, cell in list(result.row(label).items())[1:]}
-        for label in ("in the coroutine", "to_thread", "run_in_executor")
-    )
-    lag, beats = "Worst loop lag (ms)", "Heartbeats meanwhile"
-    # Inline, the loop is stuck for the whole computation; a thread or a process
-    # pool leaves it running (the loop's thread gets the GIL every switch interval).
-    assert inline[lag] > 2 * thread[lag] and inline[lag] > 2 * pool[lag]
-    assert thread[beats] > inline[beats] and pool[beats] > inline[beats]
-    # One worker thread does the same work as the coroutine did: no faster, on any
-    # build. The speed-up is fastest run over fastest run, and the runs were
-    # interleaved, so a burst of load hits both ways alike. A machine that other
-    # programs keep busy is another matter: there the thread was seen to finish up
-    # to 1.9x sooner (at 70-85 % taken by others), likely because Linux gives a
-    # thread that keeps pausing (to hand the GIL to the loop) more than its share
-    # against CPU hogs. So the check needs a quiet machine.
-    # (The process pool's speed-up depends on free CPUs: not asserted.)
-    assert inline["Speed-up"] == 1
-    # The program says what its run shows, in a sentence under the table; this test
-    # decides the same from the table and checks that the two agree.
-    said = re.search(r"^In the median round, the thread was ([\d.]+)× as fast.*$", out, re.M)
-    assert said and number(said[1]) == thread["Speed-up"], out
-    share = others_share(out)
-    if share is not None and share > BUSY:
-        assert "cannot compare" in said[0], said[0]
-    skip_if_busy(out, "to_thread no faster than the coroutine")
-    # A virtual machine's CPUs can change speed while no other program on it is
-    # busy (a CI run saw the thread 1.71x "faster" with 1 % taken by others). Then
-    # the repeats of one way disagree with each other as much as the two ways do,
-    # and the check would measure the host, not the code: it is skipped, saying so.
-    took = "They took (s)"
-    for label in ("in the coroutine", "to_thread"):
-        runs = numbers(result.row(label)[took])
-        if max(runs) / min(runs) > STEADY:
-            assert "cannot compare" in said[0], said[0]
-            pytest.skip(
-                f"not checked (to_thread no faster than the coroutine): the runs "
-                f"{label!r} ranged {min(runs)}–{max(runs)} s, more than "
-                f"{STEADY - 1:.0%} apart, so the machine's speed varied meanwhile"
-            )
-    assert thread["Speed-up"] < 1.25, out
-    assert "no faster" in said[0], said[0]
 
 
 # --- the protocol under await (the deep dive, after the toy loop) --------------------------

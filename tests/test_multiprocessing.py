@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DOCS, ROOT, Output, fastest, number, skip_if_busy, table, tables
+from helpers import DOCS, ROOT, Output, number, others_share, table, tables
 
 SNIPPETS = "snippets/multiprocessing"
 POOL_EXAMPLE = f"{SNIPPETS}/07_same_pool_every_start_method.py"
@@ -80,20 +80,15 @@ def test_default_pool_size_follows_the_version(snippet_output: Output) -> None:
         assert started[1] == (1 if sys.version_info >= (3, 13) else machine)
 
 
-def test_waiting_tasks_run_in_rounds_and_threads_wait_once(snippet_output: Output) -> None:
+def test_waiting_tasks_run_in_rounds_of_the_pool_size(snippet_output: Output) -> None:
+    # The times (at least a wait per round, threads in one wait) are claims on the
+    # Scaling page; this checks the rounds and the default pool size.
     out = snippet_output(f"{SNIPPETS}/04_pool_size_for_waiting_tasks.py")
     assert out.startswith("Measured on")
     rows = table(out, "Workers").by_label()
-    for name, (workers, rounds, alone, measured) in rows.items():
+    for name, (workers, rounds, _alone, _measured) in rows.items():
         assert int(rounds) == math.ceil(10 / int(workers)), name
-        # A task cannot finish before its wait is over: this is a lower bound.
-        assert number(measured) >= 0.9 * float(alone), name
     assert int(rows["Pool() (default size)"][0]) == default_pool_size(out)
-    sequential = number(rows["one after another"][3])
-    threads = number(rows["ThreadPoolExecutor(10)"][3])
-    default_pool = number(rows["Pool() (default size)"][3])
-    assert sequential / threads > 3  # ten waits against one
-    assert default_pool > threads
 
 
 def test_missing_main_guard_fails_in_the_child(snippet_output: Output) -> None:
@@ -179,14 +174,12 @@ def test_the_page_names_all_three_start_methods() -> None:
     assert start_methods_named_on_the_page() == ["fork", "spawn", "forkserver"]
 
 
-def test_fork_starts_fastest_and_threads_faster_still(snippet_output: Output) -> None:
+def test_start_cost_has_a_row_per_start_method_and_a_thread(snippet_output: Output) -> None:
+    # Which starts fastest is a claim on the Start methods page.
     out = snippet_output(f"{SNIPPETS}/08_start_and_join_cost.py")
     assert out.startswith("Measured on")
-    rows = {name.split()[0]: cells for name, cells in table(out, "Later").by_label().items()}
-    later = {name: number(cells[1]) for name, cells in rows.items()}
-    assert later["thread"] < later["fork"] < later["spawn"] / 2
-    if "forkserver" in rows:  # the first start also starts the server
-        assert number(rows["forkserver"][0]) > later["forkserver"]
+    rows = [name.split()[0] for name in table(out, "Later").by_label()]
+    assert rows == [*multiprocessing.get_all_start_methods(), "thread"]
 
 
 def test_only_fork_accepts_unpicklable_process_targets(snippet_output: Output) -> None:
@@ -228,12 +221,9 @@ def test_fork_with_threads_warns_from_3_12(snippet_output: Output) -> None:
 def test_reading_objects_copies_a_forked_childs_pages(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/11_child_memory_per_start_method.py")
     rows = table(out, "Start method").by_label()
-    items, rss, private, private_after = rows["fork"]
+    items, rss, _private, _private_after = rows["fork"]
     assert items == "1,000,000"
-    # Shared copy-on-write at first; the million int objects take ~30 MiB, most of
-    # which must turn private once their reference counts have been written.
-    assert float(private) < 0.25 * float(rss)
-    assert float(private_after) - float(private) > 15
+    # How much of it turns private is a claim on the Start methods page.
     for method in ("spawn", "forkserver"):
         if method in rows:
             assert rows[method][0] == "0"
@@ -248,92 +238,65 @@ def test_argument_size_cost_grows_with_the_size(snippet_output: Output) -> None:
     assert out.startswith("Measured on")
     rows = table(out, "Argument").by_label()
     assert list(rows) == ["1 KB", "10 KB", "100 KB", "1 MB", "10 MB", "100 MB"]
-    direct, pickled, pool, _rate = (number(c) for c in rows["100 MB"])
-    small_pool = number(rows["1 KB"][2])
-    assert pool > 100 * small_pool
-    assert pool > 0.9 * pickled  # the round trip pickles and unpickles too
-    assert direct < 1000  # µs: a direct call copies nothing, whatever the size
+    # How the times grow with the size are claims on the Moving data page.
     sizes = embedded_svg_sizes(out)
     assert len(sizes) == 1 and sizes[0] < 60_000
 
 
-def test_batching_small_tasks_pays(snippet_output: Output) -> None:
+def test_chunksize_table_has_every_way_and_the_baseline(snippet_output: Output) -> None:
+    # Which ways are faster is a claim on the Moving data page (judged per round).
     out = snippet_output(f"{SNIPPETS}/13_chunksize.py")
-    # The first column repeats (one row per chunksize): key on the first two. The
-    # speed-ups are fastest run over fastest run (measure.speedup) of interleaved
-    # runs, so a burst of load from other programs hits every row alike.
     rows = table(out, "chunksize").rows
     speedup = {f"{how} / {chunks}": number(cell) for how, chunks, _, cell in rows}
     assert speedup["sequential loop / –"] == 1
-    # Not on a machine kept busy: a few large chunks then wait for a worker that is
-    # off its CPU, while one task per message spreads over whichever worker runs
-    # (seen at 63 % taken by others: the default chunksize no faster than 1).
-    skip_if_busy(out, "batched tasks beat one task per message")
-    assert speedup["Pool.map / default"] > 1.3 * speedup["Pool.map / 1"], out
-    assert (
-        speedup["ProcessPoolExecutor.map / 100"]
-        > 1.3 * speedup["ProcessPoolExecutor.map / default (1)"]
-    ), out
-
-
-def test_shared_memory_avoids_the_copy(snippet_output: Output) -> None:
-    out = snippet_output(f"{SNIPPETS}/14_shared_memory.py")
-    # Fastest runs of interleaved runs: load from other programs hits both rows alike.
-    rows = {name: fastest(cells[0]) for name, cells in table(out, "Seconds").by_label().items()}
-    assert (
-        rows["pool, quarters sent as arguments"] > 1.5 * rows["pool, workers read the shared block"]
-    ), out
+    assert set(speedup) == {
+        "sequential loop / –", "Pool.map / 1", "Pool.map / 10", "Pool.map / default",
+        "Pool.imap_unordered / default (1)", "ProcessPoolExecutor.map / default (1)",
+        "ProcessPoolExecutor.map / 100",
+    }  # fmt: skip
+    others_share(out)  # on Linux, the run says how busy the machine was
 
 
 def test_manager_calls_cost_a_round_trip(snippet_output: Output) -> None:
     out = snippet_output(f"{SNIPPETS}/15_manager_cost.py")
-    rows = {name: number(cells[0]) for name, cells in table(out, "µs").by_label().items()}
-    plain, value = rows["plain list: append"], rows["Value: += 1 under its lock"]
-    proxy = rows["Manager list: append"]
-    assert proxy > 10 * plain and proxy > value
-    assert rows["Manager list: one extend() of all items"] < proxy / 5
+    # What each operation costs is a claim on the Moving data page.
+    assert len(table(out, "µs").rows) == 6
     assert "Value = 400, Manager list length = 400 (expected 400 for both)" in out
 
 
 # --- Scaling ----------------------------------------------------------------------------
 
 
-def test_speedup_table_and_amdahl_fit_agree(snippet_output: Output) -> None:
+def test_speedup_table_and_amdahl_only_where_it_can_be_fitted(snippet_output: Output) -> None:
+    # How far the speed-up goes is a claim on the Scaling page, judged per round.
     out = snippet_output(f"{SNIPPETS}/16_cpu_bound_speedup.py")
     cpus = usable_cpus(out)
-    found = table(out, "Amdahl: S(min(n, CPUs))")
-    assert found.headers[3:] == ["Ideal: min(n, CPUs)", found.headers[4]]
+    found = table(out, "CPUs busy with the work")
+    assert found.headers[3:6] == [
+        "Ideal: min(n, CPUs)", "CPUs busy with the work",
+        "Work's CPU time against the plain loop's",
+    ]  # fmt: skip
     rows = found.by_label()
     workers = [int(name.split()[0]) for name in rows if name[0].isdigit()]
     assert workers == list(range(1, 2 * cpus + 1))
-    speedups = {n: number(rows[f"{n} worker{'s' if n > 1 else ''}"][1]) for n in workers}
     for n in workers:
         cells = rows[f"{n} worker{'s' if n > 1 else ''}"]
         assert number(cells[2]) == min(n, cpus)  # ideal
+        assert number(cells[3]) <= 1.02 * min(n, cpus)  # busy: never more CPUs than it has
     if cpus < 2:
         assert "nothing to fit" in out
-        return
-    # Recompute p from the printed speed-ups with the page's closed form.
-    xs = [1 - 1 / n for n in workers if n <= cpus]
-    ys = [1 / speedups[n] for n in workers if n <= cpus]
-    p = sum(x * (1 - y) for x, y in zip(xs, ys, strict=True)) / sum(x * x for x in xs)
-    printed = float(re.search(r"p = (-?\d+\.\d+)", out)[1])
-    assert abs(p - printed) < 0.02
-    for n in workers:
-        fitted = number(rows[f"{n} worker{'s' if n > 1 else ''}"][3])
-        assert abs(fitted - 1 / ((1 - printed) + printed / min(n, cpus))) < 0.02
-
+    elif cpus == 2:  # one informative run: p restated, no fit, no cap, no model column
+        assert "its one ratio gives p = 2 (1 - 1/S(2))" in out
+        assert "would cap the speed-up" not in out and len(found.headers) == 6
+    else:
+        fit = re.search(r"fitted in each round over 2 to \d+ workers: p = (-?\d+\.\d+)", out)
+        p = float(fit[1])
+        assert len(found.headers) == 7
+        for n in workers:
+            fitted = number(rows[f"{n} worker{'s' if n > 1 else ''}"][5])
+            assert abs(fitted - 1 / ((1 - p) + p / min(n, cpus))) < 0.02
     sizes = embedded_svg_sizes(out)
     assert len(sizes) == 1 and sizes[0] < 60_000
-    # Processes do run in parallel: one worker per CPU beats one worker, compared
-    # on each row's fastest run, in interleaved rounds. Unless other programs took
-    # the CPUs meanwhile (the snippet reports their share): then the skip says so.
-    # Below helpers.BUSY (a fifth), n workers had at least 0.8 n CPUs on average;
-    # 1.3 for 2 CPUs leaves room for the pool's own costs and uneven load.
-    skip_if_busy(out, "one worker per CPU beats one worker")
-
-    one, all_cpus = fastest(rows["1 worker"][0]), fastest(rows[f"{cpus} workers"][0])
-    assert one > 1.3 * all_cpus, out
 
 
 def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
@@ -342,13 +305,8 @@ def test_interpreter_pool_runs_where_it_exists(snippet_output: Output) -> None:
         assert "has no InterpreterPoolExecutor (added in 3.14)" in out
         return
     rows = {name: number(cells[2]) for name, cells in table(out, "Speed-up").by_label().items()}
+    # Which pools run in parallel is a claim on the Scaling page.
     assert set(rows) >= {"thread pool", "interpreter pool", "process pool (spawn)"}
-    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
-    if gil and usable_cpus(out) >= 2:  # own GILs: parallel where threads are not
-        # Interleaved runs, fastest-run speed-ups; parallel work needs free CPUs, so
-        # not checked while other programs took them (the snippet reports it).
-        skip_if_busy(out, "interpreter pool beats thread pool")
-        assert rows["interpreter pool"] > 1.2 * rows["thread pool"], out
 
 
 # --- Where the main module runs (issue 12) -------------------------------------------------
@@ -524,16 +482,15 @@ def test_a_failed_preload_does_what_on_error_says(snippet_output: Output) -> Non
 # --- the chapter's exercises: each solution shows what its exercise says to check ----------
 
 
-def test_solution_chunksize_one_is_the_slowest(snippet_output: Output) -> None:
+def test_solution_chunksize_compares_every_size(snippet_output: Output) -> None:
+    # How much faster the large chunks are is a claim under the exercise (index.md).
     out = snippet_output(f"{SNIPPETS}/91_solution_chunksize.py")
     found = table(out, "tiny tasks")
-    # Speed-ups over chunksize=1, fastest run over fastest run of interleaved runs.
     speedup = {row[0]: number(row[2]) for row in found.rows}
     assert speedup.pop("chunksize=1") == 1
-    default = next(name for name in speedup if name.startswith("default"))
-    # A direction with a wide margin: per-task messages dominate with chunksize=1.
-    assert max(speedup.values()) > 3, out
-    assert speedup[default] > 2, out
+    assert [name.split(" ")[0] for name in speedup] == [
+        "chunksize=10", "chunksize=100", "chunksize=1000", "default",
+    ]  # fmt: skip
 
 
 def test_solution_a_partial_pickles_where_a_lambda_does_not(snippet_output: Output) -> None:

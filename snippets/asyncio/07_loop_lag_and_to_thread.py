@@ -61,27 +61,28 @@ HANDLERS = {
 # --8<-- [end:lag]
 
 
-async def compare() -> dict[str, tuple[measure.Timing, measure.Timing, float]]:
-    """Per handler: seconds it took, worst lag in ms, median heartbeat count."""
+async def compare() -> dict[str, list[tuple[float, float, int]]]:
+    """Per handler, its timed runs: (seconds it took, worst lag, heartbeats)."""
     results = {}
     for label, handler in HANDLERS.items():
         await one_run(handler)  # warm-up (starts the executor's thread once)
-        runs = [await one_run(handler) for _ in range(REPEATS)]
-        results[label] = (
-            measure.Timing(tuple(run[0] for run in runs)),
-            measure.Timing(tuple(run[1] * 1000 for run in runs)),
-            statistics.median(run[2] for run in runs),
-        )
+        results[label] = [await one_run(handler) for _ in range(REPEATS)]
     return results
 
 
 def main() -> None:
     results = asyncio.run(compare())
-    rows = [
-        [label, took.cell(3), lag.cell(1), f"{beats:g}"]
-        for label, (took, lag, beats) in results.items()
-    ]
-    print(
+    rows, values = [], {}
+    for (label, runs), short in zip(results.items(), ("sleep", "thread"), strict=True):
+        took = measure.Timing(tuple(run[0] for run in runs))
+        lag = measure.Timing(tuple(run[1] for run in runs))
+        beats = [run[2] for run in runs]
+        lag_ms = measure.Timing(tuple(x * 1000 for x in lag.samples))
+        rows.append(
+            [label, took.cell(3), lag_ms.cell(1), f"{statistics.median(beats):g}"]
+        )
+        values |= {f"took_{short}": took, f"lag_{short}": lag, f"beats_{short}": beats}
+    measure.report(
         measure.table(
             [
                 "The handler waits with",
@@ -90,16 +91,17 @@ def main() -> None:
                 "Heartbeats meanwhile",
             ],
             rows,
-            caption=measure.provenance(
-                repeats=REPEATS,
-                statistic=(
-                    "median (min–max); heartbeats: median count, one expected "
-                    f"every {BEAT * 1000:g} ms"
-                ),
-            ),
-        )
+        ),
+        repeats=REPEATS,
+        statistic=(
+            "median (min–max); heartbeats: median count, one expected "
+            f"every {BEAT * 1000:g} ms"
+        ),
+        values=values,
     )
-    blocked, threaded = (lag.median for _took, lag, _beats in results.values())
+    blocked, threaded = (
+        values[f"lag_{short}"].median * 1000 for short in ("sleep", "thread")
+    )
     print(
         f"\nWhile `time.sleep` held the loop, the worst wake-up was {blocked:.0f} ms "
         f"late (median); with `to_thread` it was {threaded:.1f} ms late."

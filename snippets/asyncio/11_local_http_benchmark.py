@@ -14,7 +14,11 @@ Every client has explicit timeouts and ignores proxy settings from the
 environment, so nothing leaves 127.0.0.1. Each variant first creates its client
 and pool and runs one untimed batch; that first batch pays for starting threads,
 worker processes and connections, and the table reports what it cost beyond a
-warm batch. At the end the server reports how many
+warm batch. The warm batches of the four variants then take turns, round after
+round (measure.compare), and each batch also records the client's CPU time: this
+process's (all its threads) plus, for the process pool, each worker's. With the
+GIL, threads and the event loop do that CPU work one request at a time; worker
+processes do it on several CPUs at once. At the end the server reports how many
 requests it answered and from which addresses, and stops; the pools and the
 server process are joined before the program exits.
 
@@ -29,7 +33,9 @@ import multiprocessing
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -113,55 +119,53 @@ def get_ok(client: httpx.Client, url: str) -> int:
     return response.status_code
 
 
-def first_then_measure(started: float, batch) -> tuple[measure.Timing, float]:
-    """Run the first batch (the warm-up) by hand, then time ``REPEATS`` warm ones.
-
-    Returns the warm batches' timing and the seconds from ``started`` (before the
-    client and pool were created) to the end of the first batch.
-    """
-    batch()
-    first = time.perf_counter() - started
-    return measure.measure(batch, repeats=REPEATS, warmup=0), first
-
-
 # --8<-- [start:variants]
-def sequential(url: str) -> tuple[measure.Timing, float]:
-    started = time.perf_counter()
-    with sync_client() as client:
-        return first_then_measure(
-            started, lambda: [get_ok(client, url) for _ in range(REQUESTS)]
-        )
+# Each variant opens its client (and pool) on ``stack``, which closes them at the
+# end, and returns one batch: REQUESTS GETs, checked. A batch returns the CPU
+# seconds its requests took in other processes (only the process pool has any).
+def sequential(stack: ExitStack, url: str) -> Callable[[], float]:
+    client = stack.enter_context(sync_client())
+
+    def batch() -> float:
+        assert [get_ok(client, url) for _ in range(REQUESTS)] == [200] * REQUESTS
+        return 0.0
+
+    return batch
 
 
-def with_threads(url: str) -> tuple[measure.Timing, float]:
-    started = time.perf_counter()
-    with sync_client() as client, ThreadPoolExecutor(REQUESTS) as pool:
-        return first_then_measure(
-            started,
-            lambda: list(pool.map(get_ok, [client] * REQUESTS, [url] * REQUESTS)),
-        )
+def with_threads(stack: ExitStack, url: str) -> Callable[[], float]:
+    client = stack.enter_context(sync_client())
+    pool = stack.enter_context(ThreadPoolExecutor(REQUESTS))
+
+    def batch() -> float:
+        codes = pool.map(get_ok, [client] * REQUESTS, [url] * REQUESTS)
+        assert list(codes) == [200] * REQUESTS
+        return 0.0
+
+    return batch
 
 
-def with_asyncio(url: str) -> tuple[measure.Timing, float]:
+def with_asyncio(stack: ExitStack, url: str) -> Callable[[], float]:
     """Every batch runs on one event loop (``asyncio.Runner``) with one client."""
-    started = time.perf_counter()
+    runner = stack.enter_context(asyncio.Runner())
     client = httpx.AsyncClient(timeout=TIMEOUT, trust_env=False)
+    stack.callback(lambda: runner.run(client.aclose()))  # before the loop closes
 
     async def get() -> int:
         response = await client.get(url)
         response.raise_for_status()
         return response.status_code
 
-    async def batch() -> None:
+    async def requests() -> list[int]:
         async with asyncio.TaskGroup() as group:
-            for _ in range(REQUESTS):
-                group.create_task(get())
+            tasks = [group.create_task(get()) for _ in range(REQUESTS)]
+        return [task.result() for task in tasks]
 
-    with asyncio.Runner() as runner:
-        try:
-            return first_then_measure(started, lambda: runner.run(batch()))
-        finally:
-            runner.run(client.aclose())
+    def batch() -> float:
+        assert runner.run(requests()) == [200] * REQUESTS
+        return 0.0
+
+    return batch
 
 
 worker_client: httpx.Client | None = None  # one per worker process
@@ -172,29 +176,43 @@ def start_worker() -> None:
     worker_client = sync_client()  # its connections close when the worker exits
 
 
-def get_in_worker(url: str) -> int:
-    return get_ok(worker_client, url)
+def get_in_worker(url: str) -> tuple[int, float]:
+    """The status, and the CPU time this worker spent on the request."""
+    cpu = time.thread_time()
+    return get_ok(worker_client, url), time.thread_time() - cpu
 
 
-def with_processes(url: str) -> tuple[measure.Timing, float]:
-    started = time.perf_counter()
+def with_processes(stack: ExitStack, url: str) -> Callable[[], float]:
     context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(
-        REQUESTS, mp_context=context, initializer=start_worker
-    ) as pool:
-        return first_then_measure(
-            started, lambda: list(pool.map(get_in_worker, [url] * REQUESTS))
-        )
+    pool = stack.enter_context(
+        ProcessPoolExecutor(REQUESTS, mp_context=context, initializer=start_worker)
+    )
+
+    def batch() -> float:
+        done = list(pool.map(get_in_worker, [url] * REQUESTS))
+        assert [code for code, _ in done] == [200] * REQUESTS
+        return sum(cpu for _, cpu in done)
+
+    return batch
 
 
 # --8<-- [end:variants]
 
 
 VARIANTS = {
-    "one after another": (sequential, 1),
-    f"threads (`ThreadPoolExecutor`, {REQUESTS} threads)": (with_threads, REQUESTS),
-    "asyncio (one `AsyncClient`, a task per request)": (with_asyncio, REQUESTS),
+    "one after another": ("sequential", sequential, 1),
+    f"threads (`ThreadPoolExecutor`, {REQUESTS} threads)": (
+        "threads",
+        with_threads,
+        REQUESTS,
+    ),
+    "asyncio (one `AsyncClient`, a task per request)": (
+        "asyncio",
+        with_asyncio,
+        REQUESTS,
+    ),
     f"processes (`ProcessPoolExecutor`, {REQUESTS} workers)": (
+        "processes",
         with_processes,
         REQUESTS,
     ),
@@ -202,8 +220,10 @@ VARIANTS = {
 
 
 LOOK_FOR = (
-    "What to look for: the speed-up column, where overlapping the waits pays; then "
-    "the last column, the price of a variant's machinery. The first batch of each "
+    "What to look for: the speed-up column, where overlapping the waits pays; the "
+    "client's CPU time per request, the work that threads and the event loop do one "
+    "request at a time (with the GIL) and processes spread over the CPUs; then the "
+    "last column, the price of a variant's machinery. The first batch of each "
     "variant includes creating its client and pool (threads, worker processes, "
     "connections); its time minus a warm batch's median is that set-up. Sequential "
     "starts nothing but one connection, so its figure is mostly the noise of the "
@@ -218,28 +238,57 @@ def main() -> None:
     server.start()
     try:
         url = f"http://127.0.0.1:{control.recv()}/slow"
-        results = {}
-        for label, (run, at_once) in VARIANTS.items():
-            timing, first = run(url)
-            results[label] = (timing, at_once, first - timing.median)
+        with ExitStack() as stack:
+            batches, firsts, cpu = {}, {}, {label: [] for label in VARIANTS}
+            for label, (_, open_variant, _) in VARIANTS.items():
+                started = time.perf_counter()
+                batch = open_variant(stack, url)
+                batch()  # the first batch: threads, workers and connections start
+                firsts[label] = time.perf_counter() - started
+
+                def timed(batch=batch, log=cpu[label]) -> None:
+                    before = time.process_time()  # every thread of this process
+                    elsewhere = batch()
+                    log.append(time.process_time() - before + elsewhere)
+
+                batches[label] = timed
+            others = measure.watch_other_programs()  # the client's CPU work needs CPUs
+            timings = measure.compare(batches, repeats=REPEATS, warmup=0)
+            taken = others()
     finally:
         control.send("stop")
         answered, peers = control.recv()
         server.join()
 
-    base = results["one after another"][0]
-    rows = [
-        [
-            label,
-            at_once,
-            timing.cell(3),
-            f"{REQUESTS / timing.median:.0f}",
-            f"{measure.speedup(base, timing).median:.1f}x",
-            f"{extra:.3f}",
-        ]
-        for label, (timing, at_once, extra) in results.items()
-    ]
-    print(
+    base = timings["one after another"]
+    rows, values = [], {"delay": DELAY, "requests": REQUESTS}
+    for label, (short, _, at_once) in VARIANTS.items():
+        timing, speedup = timings[label], measure.speedup(base, timings[label])
+        per_request = [seconds / REQUESTS for seconds in cpu[label]]
+        setup = firsts[label] - timing.median
+        rows.append(
+            [
+                label,
+                at_once,
+                timing.cell(3),
+                f"{REQUESTS / timing.median:.0f}",
+                speedup.cell(1),
+                measure.Timing(tuple(x * 1000 for x in per_request)).cell(2),
+                f"{setup:.3f}",
+            ]
+        )
+        values |= {
+            f"batch_{short}": timing,
+            f"cpu_per_request_{short}": per_request,
+            f"setup_{short}": setup,
+        }
+        if short != "sequential":
+            values[f"speedup_{short}"] = speedup
+    values["processes_over_threads"] = measure.speedup(
+        timings[next(k for k in VARIANTS if k.startswith("threads"))],
+        timings[next(k for k in VARIANTS if k.startswith("processes"))],
+    )
+    measure.report(
         measure.table(
             [
                 f"{REQUESTS} GET requests, {DELAY * 1000:g} ms server delay",
@@ -247,21 +296,21 @@ def main() -> None:
                 "Batch time (s)",
                 "Requests/s",
                 "Speed-up",
+                "Client CPU per request (ms)",
                 "Set-up: first batch minus median batch (s)",
             ],
             rows,
-            caption=LOOK_FOR
-            + " "
-            + measure.provenance(
-                repeats=REPEATS,
-                statistic=(
-                    "batch time: median (min–max); requests/s from the median; "
-                    "speed-up per round of batches, as their median; "
-                    f"httpx {httpx.__version__}"
-                ),
-                start_method=START_METHOD,
-            ),
-        )
+            caption=LOOK_FOR,
+        ),
+        repeats=REPEATS,
+        statistic=(
+            "batches interleaved; batch time and client CPU: median (min–max); "
+            "requests/s from the median; speed-up per round of batches, as their "
+            f"median (slowest–fastest round); httpx {httpx.__version__}"
+        ),
+        start_method=START_METHOD,
+        others=taken,
+        values=values,
     )
     expected = len(VARIANTS) * REQUESTS * (1 + REPEATS)
     print(

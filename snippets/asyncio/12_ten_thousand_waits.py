@@ -112,7 +112,7 @@ def one_measurement(kind: str) -> tuple[float, float, int, int | None]:
 
 def main() -> None:
     context = multiprocessing.get_context("spawn")  # a fresh interpreter each time
-    rows, rss_per_waiter, virtual_per_waiter = [], {}, {}
+    rows, rss_per_waiter, virtual_per_waiter, values = [], {}, {}, {}
     for kind, repeats in RUNS.items():
         runs = []
         for _ in range(repeats):
@@ -125,6 +125,14 @@ def main() -> None:
         virtual = [kib / 1024**2 for kib in virtual_kib if kib is not None]
         if virtual:
             virtual_per_waiter[kind] = statistics.median(virtual) * 1024 / WAITERS
+        short = "thread" if kind == "threads" else "task"
+        values |= {
+            f"total_per_{short}": [t / WAITERS for t in total.samples],  # seconds
+            f"rss_per_{short}": [kib / WAITERS for kib in rss_kib],  # KiB
+            f"rss_growth_{short}": list(rss.samples),  # MiB
+        }
+        if virtual:
+            values[f"virtual_growth_{short}"] = [gib * 1024 for gib in virtual]  # MiB
         rows.append(
             [
                 f"{WAITERS:,} {kind}",
@@ -137,7 +145,7 @@ def main() -> None:
                 f"{measure.Timing(tuple(virtual)).median:.2f}" if virtual else "n/a",
             ]
         )
-    print(
+    measure.report(
         measure.table(
             [
                 "Waiters",
@@ -150,14 +158,13 @@ def main() -> None:
                 "Virtual memory growth (GiB)",
             ],
             rows,
-            caption=measure.provenance(
-                statistic=(
-                    "each run in a fresh spawn worker after a 100-waiter warm-up; "
-                    "median (min–max) where there are several runs; per-waiter "
-                    "figures from the medians; memory: " + memory_source()
-                ),
-            ),
-        )
+        ),
+        statistic=(
+            "each run in a fresh spawn worker after a 100-waiter warm-up; "
+            "median (min–max) where there are several runs; per-waiter "
+            "figures from the medians; memory: " + memory_source()
+        ),
+        values=values,
     )
     ratio = rss_per_waiter["threads"] / rss_per_waiter["asyncio tasks"]
     print(

@@ -4,9 +4,9 @@ A producer that is faster than its consumers fills an unbounded queue with
 everything it has, and the backlog lives in memory until the consumers catch
 up. With a ``maxsize``, ``await queue.put()`` waits while the queue is full, so
 the producer runs at the consumers' pace and the backlog never exceeds
-``maxsize``. The same pipeline runs with no bound and with two bounds; the table
-shows how long the producer spent waiting in ``put`` and the longest the queue
-got.
+``maxsize``. The same pipeline runs with no bound and with two bounds, in
+interleaved rounds (measure.compare); the table shows how long the producer spent
+waiting in ``put`` and the longest the queue got.
 
 Then the consumers are ended: with ``Queue.shutdown()`` on Python 3.13+
 (``get`` raises ``asyncio.QueueShutDown`` once the queue is empty), and with one
@@ -25,6 +25,7 @@ import measure
 ITEMS = 40
 CONSUMERS = 2
 WORK = 0.01  # seconds a consumer spends on one item
+REPEATS = 3  # rounds of the three pipelines, after a warm-up round
 DEADLINE = 10  # seconds; nothing here should come close
 
 
@@ -114,17 +115,30 @@ async def end_consumers() -> None:
 
 
 def main() -> None:
-    rows, results = [], {}
-    for maxsize in (0, 10, 2):
-        result = results[maxsize] = asyncio.run(run_pipeline(maxsize))
+    bounds = {"unbounded": 0, "maxsize=10": 10, "maxsize=2": 2}
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in bounds}
+
+    def pipeline(label: str):
+        return lambda: results[label].append(asyncio.run(run_pipeline(bounds[label])))
+
+    others = measure.watch_other_programs()  # a busy machine delays every wake-up
+    # Interleaved rounds: each runs the three pipelines once (measure.compare).
+    measure.compare({label: pipeline(label) for label in bounds}, repeats=REPEATS)
+    taken = others()
+    rows, values = [], {"consumers_work": ITEMS * WORK / CONSUMERS}
+    for label, all_runs in results.items():
+        runs = all_runs[-REPEATS:]  # the warm-up round's came first
+        waited = measure.Timing(tuple(run["waited"] for run in runs))
+        total = measure.Timing(tuple(run["total"] for run in runs))
         rows.append(
-            [
-                "unbounded" if maxsize == 0 else f"maxsize={maxsize}",
-                f"{result['waited']:.3f}",
-                result["longest"],
-                f"{result['total']:.3f}",
-            ]
+            [label, waited.cell(3), max(run["longest"] for run in runs), total.cell(3)]
         )
+        name = label.replace("maxsize=", "max")
+        values |= {
+            f"waited_{name}": waited,
+            f"total_{name}": total,
+            f"longest_{name}": [run["longest"] for run in runs],
+        }
     measure.report(
         measure.table(
             ["Queue", "Producer waited in put (s)", "Longest queue", "Total (s)"],
@@ -132,13 +146,11 @@ def main() -> None:
             caption=f"{ITEMS} items, {CONSUMERS} consumers taking {WORK} s "
             "per item; the producer itself takes no time.",
         ),
-        statistic="one run per row",
-        values={
-            "total_unbounded": results[0]["total"],
-            "total_bounded": results[2]["total"],
-            "longest_unbounded": results[0]["longest"],
-            "longest_bounded": results[2]["longest"],
-        },
+        repeats=REPEATS,
+        statistic="median (min–max) seconds, the three pipelines interleaved; "
+        "longest queue: the longest in any run",
+        others=taken,
+        values=values,
     )
     print()
     asyncio.run(end_consumers())

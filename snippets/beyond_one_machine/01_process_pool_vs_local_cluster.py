@@ -21,6 +21,7 @@ import importlib
 import multiprocessing
 import os
 import stat
+import statistics
 import sys
 import sysconfig
 from concurrent.futures import ProcessPoolExecutor
@@ -182,13 +183,38 @@ def report_addresses(workers: int, scheduler: str, seen: dict) -> None:
     print()
 
 
-def report_maps(compared: dict, counts: dict[str, int], workers: int) -> None:
+def report_maps(
+    compared: dict, counts: dict[str, int], workers: int, taken: float | None
+) -> None:
     steps = {"small": SMALL_STEPS, "large": LARGE_STEPS}
     rows = []
     for (size, runner), timing in compared.items():
         per_task_ms = timing.median / counts[size] * 1000
         label = f"{counts[size]} {size} tasks of {steps[size]:,} steps, {runner}"
         rows.append([label, timing.cell(3), f"{per_task_ms:.3f}"])
+    values = {}
+    lines = []
+    for size in ("small", "large"):
+        pool, cluster = (
+            compared[size, "ProcessPoolExecutor"],
+            compared[size, "LocalCluster"],
+        )
+        # How many times as long the cluster took, round by round (measure.speedup).
+        slower = measure.speedup(cluster, pool)
+        extra_ms = [
+            (c - p) / counts[size] * 1000
+            for c, p in zip(cluster.samples, pool.samples, strict=True)
+        ]
+        values |= {
+            f"{size}_cluster_over_pool": slower,
+            f"{size}_extra_ms_per_task": extra_ms,
+            f"{size}_pool_ms_per_task": [t / counts[size] * 1000 for t in pool.samples],
+        }
+        lines.append(
+            f"{size.capitalize()} tasks: the cluster took {slower.median:.2f} times "
+            f"as long as the pool ({slower.low:.2f}–{slower.high:.2f} over the "
+            f"rounds), {statistics.median(extra_ms):+.3f} ms per task."
+        )
     measure.report(
         measure.table(
             ["Run", "Seconds", "Per task (ms)"],
@@ -200,23 +226,11 @@ def report_maps(compared: dict, counts: dict[str, int], workers: int) -> None:
         repeats=REPEATS,
         statistic="median (min–max) seconds, runs interleaved",
         start_method="spawn",
-        values={  # how many times as long as the pool the cluster took, per round
-            "cluster_over_pool_small": measure.speedup(
-                compared["small", "LocalCluster"],
-                compared["small", "ProcessPoolExecutor"],
-            ),
-        },
+        others=taken,
+        values=values,
     )
     print()
-    for size in ("small", "large"):
-        pool_time = compared[size, "ProcessPoolExecutor"].median
-        cluster_time = compared[size, "LocalCluster"].median
-        ratio = cluster_time / pool_time
-        extra_ms = (cluster_time - pool_time) / counts[size] * 1000
-        print(
-            f"{size.capitalize()} tasks: the cluster took {ratio:.2f} times as long "
-            f"as the pool, {extra_ms:+.3f} ms per task."
-        )
+    print("\n".join(lines))
     print()
 
 
@@ -274,6 +288,8 @@ def main() -> None:
         pool, client = started["pool"], started["client"]
         wait = started["distributed"].wait
 
+        others = measure.watch_other_programs()  # the workers need free CPUs
+
         # --8<-- [start:maps]
         def on_pool(jobs: list[int]) -> None:
             results = pool.map(crunch, jobs, timeout=WAIT_TIMEOUT)
@@ -296,12 +312,13 @@ def main() -> None:
             repeats=REPEATS,
         )
         # --8<-- [end:maps]
+        taken = others()
         scheduler = client.scheduler.address
         seen = {"this process (scheduler, nannies, client)": sorted(GUARD.seen)}
         seen |= client.run(hosts_seen_here, wait=True)  # one entry per worker process
 
     report_addresses(workers, scheduler, seen)
-    report_maps(compared, {"small": len(small), "large": len(large)}, workers)
+    report_maps(compared, {"small": len(small), "large": len(large)}, workers, taken)
     report_setup(setup)
 
 

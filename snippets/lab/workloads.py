@@ -134,72 +134,80 @@ def stderr_of_children() -> Iterator[Callable[[], str]]:
 # --- timing ---------------------------------------------------------------------------
 
 
-def timed(run: Callable[[], object], repeats: int = 3) -> list[float]:
-    """Wall-clock seconds of ``repeats`` runs, after one untimed warm-up run.
+def rounds(
+    models: dict[str, Callable[[], object]], repeats: int = 3
+) -> dict[str, list[float]]:
+    """Wall-clock seconds of each model, ``repeats`` rounds after one warm-up round.
 
-    For one way of running on its own (the notebook's ``await``); to compare ways,
-    use ``compare``, which interleaves them.
+    Each round runs every model once, in turn, so a change in the machine's load
+    while they run reaches them all alike: the same as the site's ``measure.compare``,
+    repeated here so that this file works on its own after a download.
     """
-    run()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - start)
-    return samples
+    return asyncio.run(rounds_async(models, repeats))
 
 
-def compare(runs: dict[str, Callable[[], object]], repeats: int = 3) -> dict:
-    """Wall-clock seconds of each run, ``repeats`` times, interleaved: after one
-    untimed round, each round times every run once, in turn.
+async def rounds_async(
+    models: dict[str, Callable], repeats: int = 3
+) -> dict[str, list[float]]:
+    """``rounds`` for a notebook, where an event loop already runs: await it.
 
-    The site's rule (``measure.compare``), repeated here so that this file works on
-    its own: another program that takes a CPU for a moment, or a CPU that changes
-    its clock, then slows one round of every way alike, instead of every run of
-    whichever way happened to be running.
+    A model may be a coroutine function (it is awaited in its turn) or a plain one.
     """
-    for run in runs.values():
-        run()
-    samples: dict[str, list[float]] = {name: [] for name in runs}
+
+    async def once(model: Callable) -> None:
+        result = model()
+        if asyncio.iscoroutine(result):
+            await result
+
+    for model in models.values():  # the warm-up round
+        await once(model)
+    samples: dict[str, list[float]] = {name: [] for name in models}
     for _ in range(repeats):
-        for name, run in runs.items():
+        for name, model in models.items():
             start = time.perf_counter()
-            run()
+            await once(model)
             samples[name].append(time.perf_counter() - start)
     return samples
 
 
-def speedups(results: dict[str, list[float]]) -> dict[str, float]:
-    """Speed-up of each way over the first, round by round: the median of the
-    rounds' ratios.
+def speedups(results: dict[str, list[float]]) -> dict[str, tuple[float, float, float]]:
+    """Speed-up of each model over the first, round by round: (median, low, high).
 
-    The site's one definition (``measure.speedup``): the runs of one round of
-    ``compare`` were timed moments apart, under the same load, so their ratio
-    cancels what changed between rounds.
+    In each round, the first model's time divided by this model's; the speed-up is
+    the median round, and low and high are the slowest and fastest rounds. That is
+    the site's one definition of a speed-up (``measure.speedup`` in
+    ``snippets/measure.py``), repeated here because this file is downloaded without
+    it. Two times of one round were taken moments apart, under the same load, so
+    their ratio cancels most of what changed between rounds.
     """
     base = next(iter(results.values()))
-    return {
-        name: statistics.median(b / s for b, s in zip(base, samples, strict=True))
-        for name, samples in results.items()
-    }
+    found = {}
+    for name, samples in results.items():
+        ratios = [b / s for b, s in zip(base, samples, strict=True)]
+        found[name] = (statistics.median(ratios), min(ratios), max(ratios))
+    return found
 
 
 def table(results: dict[str, list[float]]) -> str:
-    """A text table: median (min-max) and speed-up over the first row (per round)."""
+    """A text table: median (min-max) seconds and the speed-up over the first row."""
     width = max(map(len, results))
-    lines = [f"{'model':<{width}}  median s (min-max)        speed-up"]
+    lines = [f"{'model':<{width}}  median s (min-max)        speed-up (round range)"]
     gains = speedups(results)
     for name, samples in results.items():
         median = statistics.median(samples)
         spread = f"{median:.3f} ({min(samples):.3f}-{max(samples):.3f})"
-        lines.append(f"{name:<{width}}  {spread:<25} {gains[name]:5.2f}x")
+        middle, low, high = gains[name]
+        lines.append(
+            f"{name:<{width}}  {spread:<25} {middle:5.2f}x ({low:.2f}-{high:.2f})"
+        )
     return "\n".join(lines)
 
 
 def chart(results: dict[str, dict[str, list[float]]]) -> str:
     """Bar charts of speed-up over the first model, as an HTML ``<img>`` with alt text.
 
-    ``results`` maps a title to what ``timed`` returned for each model. Matplotlib
+    ``results`` maps a title to what ``rounds`` returned for its models; each bar is
+    the median round, its line the slowest to the fastest round. Matplotlib
     is imported here, only when a chart is wanted; the SVG keeps its text as text.
     """
     import matplotlib
@@ -210,14 +218,18 @@ def chart(results: dict[str, dict[str, list[float]]]) -> str:
     fig, axes = plt.subplots(1, len(results), figsize=(4.5 * len(results), 3))
     summary = []
     for ax, (title, models) in zip(axes, results.items(), strict=True):
-        names, gains = list(models), list(speedups(models).values())
-        bars = ax.barh(names, gains, color="lightgrey", edgecolor="black")
+        names, found = list(models), list(speedups(models).values())
+        gains = [middle for middle, _, _ in found]
+        spread = [[m - lo for m, lo, _ in found], [hi - m for m, _, hi in found]]
+        bars = ax.barh(
+            names, gains, xerr=spread, color="lightgrey", edgecolor="black", capsize=3
+        )
         ax.bar_label(bars, labels=[f"{s:.2f}x" for s in gains], padding=3)
         ax.axvline(1, linestyle=":", color="black")
         ax.invert_yaxis()
-        ax.set_xlim(0, max(gains) * 1.3)
+        ax.set_xlim(0, max(hi for _, _, hi in found) * 1.3)
         ax.set_title(title)
-        ax.set_xlabel("speed-up over sequential")
+        ax.set_xlabel("speed-up over sequential (median round; bars: range)")
         pairs = ", ".join(f"{n} {s:.2f}x" for n, s in zip(names, gains, strict=True))
         summary.append(f"{title}: {pairs}")
     fig.tight_layout()
@@ -242,9 +254,9 @@ def main() -> None:
         "sequential": lambda: sequential(wait, waits),
         "threads": lambda: threads(wait, waits, tasks),
         "processes": lambda: processes(wait, waits, tasks, method),
-        "asyncio": lambda: asyncio.run(waits_with_asyncio(waits)),
+        "asyncio": lambda: waits_with_asyncio(waits),  # awaited in its turn
     }
-    print(table(compare(io_models, repeats)))
+    print(table(rounds(io_models, repeats)))
     cpus = usable_cpus()
     crunches = [steps] * tasks
     print(f"\nCPU-bound: {tasks} tasks of {steps:,} steps, {cpus} workers")
@@ -253,7 +265,7 @@ def main() -> None:
         "threads": lambda: threads(crunch, crunches, cpus),
         "processes": lambda: processes(crunch, crunches, cpus, method),
     }
-    print(table(compare(cpu_models, repeats)))
+    print(table(rounds(cpu_models, repeats)))
 
 
 if __name__ == "__main__":

@@ -57,18 +57,30 @@ def main() -> None:
     default_workers = (
         cpus if sys.version_info >= (3, 13) else multiprocessing.cpu_count()
     )
-    runs = [
-        ("one after another", 1, sequential),
-        ("Pool() (default size)", default_workers, lambda: process_pool(None)),
-        (f"Pool({TASKS})", TASKS, lambda: process_pool(TASKS)),
-        (f"ThreadPoolExecutor({TASKS})", TASKS, lambda: thread_pool(TASKS)),
-    ]
+    runs = {
+        "one after another": (1, sequential),
+        "Pool() (default size)": (default_workers, lambda: process_pool(None)),
+        f"Pool({TASKS})": (TASKS, lambda: process_pool(TASKS)),
+        f"ThreadPoolExecutor({TASKS})": (TASKS, lambda: thread_pool(TASKS)),
+    }
+
+    def checked(run):
+        def once() -> None:
+            assert run() == list(range(TASKS))
+
+        return once
+
+    # Interleaved: each round runs every way once, so a change in the machine's
+    # load during the program reaches them all alike.
+    timings = measure.compare(
+        {name: checked(run) for name, (_, run) in runs.items()}, repeats=REPEATS
+    )
     rows = []
-    for name, workers, run in runs:
-        assert run() == list(range(TASKS))  # also the warm-up
-        timing = measure.measure(run, repeats=REPEATS, warmup=0)
+    for name, (workers, _) in runs.items():
         rounds = math.ceil(TASKS / workers)
-        rows.append([name, workers, rounds, f"{rounds * WAIT:.2f}", timing.cell(2)])
+        rows.append(
+            [name, workers, rounds, f"{rounds * WAIT:.2f}", timings[name].cell(2)]
+        )
     measure.report(
         measure.table(
             ["How", "Workers", "Rounds", "Waiting alone (s)", "Measured (s)"],
@@ -76,8 +88,16 @@ def main() -> None:
             caption=f"{TASKS} tasks, each waits {WAIT} s. Rounds = ⌈tasks ÷ workers⌉.",
         ),
         repeats=REPEATS,
-        statistic="median (min–max) seconds",
+        statistic="median (min–max) seconds, runs interleaved",
         start_method=START_METHOD,
+        values={
+            "wait": WAIT,
+            "rounds_default": math.ceil(TASKS / default_workers),
+            "sequential": timings["one after another"],
+            "pool_default": timings["Pool() (default size)"],
+            "pool_ten": timings[f"Pool({TASKS})"],
+            "threads_ten": timings[f"ThreadPoolExecutor({TASKS})"],
+        },
     )
 
 

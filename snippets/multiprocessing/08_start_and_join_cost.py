@@ -42,22 +42,31 @@ def timed_once(func) -> float:
 
 def main() -> None:
     # --8<-- [start:timed]
-    candidates = [
-        (f"{method} process", multiprocessing.get_context(method).Process)
+    candidates = {
+        f"{method} process": multiprocessing.get_context(method).Process
         for method in multiprocessing.get_all_start_methods()
-    ]
-    candidates.append(("thread (for comparison)", threading.Thread))
-    rows = []
-    for name, make in candidates:
-        first = timed_once(lambda make=make: start_and_join(make))
-        timing = measure.measure(
-            lambda make=make: start_and_join(make), repeats=REPEATS, warmup=0
-        )
-        # --8<-- [end:timed]
+    }
+    candidates["thread (for comparison)"] = threading.Thread
+    starts = {
+        name: lambda make=make: start_and_join(make)
+        for name, make in candidates.items()
+    }
+    first = {name: timed_once(start) for name, start in starts.items()}
+    # The later starts take turns, round after round (measure.compare).
+    later = measure.compare(starts, repeats=REPEATS, warmup=0)
+    # --8<-- [end:timed]
+    rows, values = [], {}
+    for name in candidates:
+        kind = name.split()[0]  # fork, spawn, forkserver or thread
+        values |= {
+            f"first_{kind}": measure.Timing((first[name],)),
+            f"later_{kind}": later[name],
+        }
+        timing = later[name]
         rows.append(
             [
                 name,
-                f"{first * 1000:.1f}",
+                f"{first[name] * 1000:.1f}",
                 f"{timing.median * 1000:.2f} "
                 f"({timing.low * 1000:.2f}–{timing.high * 1000:.2f})",
             ]
@@ -68,8 +77,10 @@ def main() -> None:
             rows,
         ),
         repeats=REPEATS,
-        statistic="median (min–max) milliseconds; the warm-up is the first start",
+        statistic="median (min–max) milliseconds, later starts interleaved; "
+        "the warm-up is the first start",
         start_method=f"each listed, default {multiprocessing.get_start_method()}",
+        values=values,
     )
 
 

@@ -56,7 +56,7 @@ def main() -> None:
         f"parent: RSS {mib(before['rss'])} MiB before building the list, "
         f"{mib(built['rss'])} MiB after\n"
     )
-    rows = []
+    rows, values = [], {"list_mib": (built["rss"] - before["rss"]) / 1024}
     for method in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context(method)
         results = ctx.Queue()
@@ -65,6 +65,11 @@ def main() -> None:
         count, _total, start, after = results.get()
         process.join()
         # --8<-- [end:methods]
+        values |= {
+            f"{method}_rss": start["rss"] / 1024,
+            f"{method}_private": start["private"] / 1024,
+            f"{method}_private_after": after["private"] / 1024,
+        }
         rows.append(
             [
                 method,
@@ -87,6 +92,7 @@ def main() -> None:
         ),
         start_method="each listed",
         statistic=f"one child per start method, sizes from {ROLLUP}",
+        values=values,
     )
 
 

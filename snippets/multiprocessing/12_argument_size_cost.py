@@ -67,7 +67,8 @@ def plot(sizes: list[int], through_pool: list, pickled: list) -> str:
 def main() -> None:
     # --8<-- [start:timed]
     ctx = multiprocessing.get_context(START_METHOD)
-    rows, through_pool, pickled = [], [], []
+    rows, through_pool, pickled, values = [], [], [], {}
+    others = measure.watch_other_programs()  # a busy machine delays every message
     with ctx.Pool(1) as pool:
         pool.map(size_of, [b""])  # the worker is up before anything is timed
         for size in SIZES:
@@ -84,6 +85,12 @@ def main() -> None:
             # --8<-- [end:timed]
             through_pool.append(sent)
             pickled.append(copy)
+            name = label(size).replace(" ", "").lower()  # 1kb ... 100mb
+            values |= {
+                f"direct_{name}": direct,
+                f"copy_{name}": copy,
+                f"sent_{name}": sent,
+            }
             rows.append(
                 [
                     label(size),
@@ -94,6 +101,7 @@ def main() -> None:
                 ]
             )
             del data
+    taken = others()
     measure.report(
         measure.table(
             [
@@ -108,6 +116,8 @@ def main() -> None:
         repeats=REPEATS,
         statistic="median (min–max), the three ways interleaved",
         start_method=START_METHOD,
+        others=taken,
+        values=values,
     )
     print()
     print(plot(SIZES, through_pool, pickled))

@@ -60,7 +60,11 @@ def main() -> None:
         statistic="median (min–max), runs interleaved; "
         "speed-ups per round, as their median",
         start_method=ctx.get_start_method(),
-        values={"speedup_default": measure.speedup(one, timings["default"])},
+        values={
+            f"speedup_{name.removeprefix('chunksize=')}": measure.speedup(one, timing)
+            for name, timing in timings.items()
+            if name != "chunksize=1"
+        },
     )
 
 

@@ -270,7 +270,7 @@ def _format(value: dict[str, Any]) -> str:
         return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
     suffix = {"x": "×", "": ""}.get(unit, f" {unit}")
-    if len(samples) == 1:
+    if min(samples) == max(samples):  # one sample, or every repeat the same
         return f"{number(samples[0])}{suffix}"
     middle = statistics.median(samples)
     return f"{number(middle)}{suffix} ({number(min(samples))}–{number(max(samples))})"
