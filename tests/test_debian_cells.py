@@ -3,6 +3,10 @@ the chroot's safety rules. The cells' real records are checked in test_records.p
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +75,43 @@ def test_commands_enter_private_namespaces_with_a_clean_environment(
 def test_each_cell_is_named_after_what_it_is() -> None:
     assert list(debian_cells.CELLS) == ["3.14 (Debian)", "3.15 (Debian)"]
     assert debian_cells.record_file("3.15 (Debian)", Path("r")) == Path("r/3.15-Debian.jsonl")
+
+
+def test_killing_the_command_kills_everything_it_runs_in_the_chroot(tmp_path: Path) -> None:
+    """SIGKILL to the Python that runs a chroot command (a CI job cancelled, a
+    contributor's kill -9) leaves nothing running inside and nothing mounted."""
+    root = chroot.default_root()
+    if not (root / chroot.STAMP).is_file():
+        pytest.skip(f"no Debian chroot at {root}: `python3 dev.py cells` makes it")
+    marker = f"sleep {60 + os.getpid() % 100}.5"  # a command line no one else runs
+    driver = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from snippet_runner import chroot; "
+            f"chroot.run(chroot.default_root(), {marker.split()!r})",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
+    )
+    deadline = time.monotonic() + 30
+    while marker not in _command_lines() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker in _command_lines(), "the command never started in the chroot"
+    driver.kill()
+    driver.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while marker in _command_lines() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker not in _command_lines(), "the chroot's process outlived its parent"
+    assert chroot.mounted_under(root) == []
+
+
+def _command_lines() -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            found.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return [line.strip() for line in found]

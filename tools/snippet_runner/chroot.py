@@ -20,14 +20,17 @@ Needs root, ``debootstrap``, ``unshare`` and ``chroot``, and a Debian mirror;
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import ssl
 import subprocess
 from pathlib import Path
 
 SUITE = "sid"  # Debian unstable
+PR_SET_PDEATHSIG = 1  # prctl(2): a signal the kernel sends a process when its parent dies
 MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 STAMP = "site-chroot.json"  # in the chroot's root: what it was made with
 HOST_CA = "etc/ssl/host-ca.crt"  # the host's CA bundle, copied in: pip trusts what the host does
@@ -158,6 +161,16 @@ def _entered(root: Path, command: list[str], env: dict[str, str] | None = None) 
             *command]  # fmt: skip
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: when this process dies, however it dies (even by
+    SIGKILL, which no handler sees), the kernel sends unshare SIGKILL, and unshare's
+    --kill-child ends the namespace's process 1, and with it every process inside.
+    (unshare itself ignores SIGINT and SIGTERM while its child runs.)"""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+
+
 def run(
     root: Path,
     command: list[str],
@@ -167,10 +180,12 @@ def run(
     timeout: float | None = None,
 ) -> int:
     """Run ``command`` in the chroot, in ``cwd`` (a path inside it); its output goes to
-    ours. Its mounts and processes end with it. Returns its exit status; past
-    ``timeout`` seconds it is killed, whole, and ``subprocess.TimeoutExpired`` raised."""
+    ours. Its mounts and processes end with it, and with this process, however this
+    one ends. Returns its exit status; past ``timeout`` seconds it is killed, whole,
+    and ``subprocess.TimeoutExpired`` raised."""
     inner = ["sh", "-c", 'cd "$0" && exec "$@"', cwd, *command]
-    proc = subprocess.Popen(_entered(root, inner, env))
+    # preexec_fn runs between fork and exec; dev.py cells calls this from its only thread.
+    proc = subprocess.Popen(_entered(root, inner, env), preexec_fn=_die_with_parent)  # noqa: PLW1509
     try:
         return proc.wait(timeout=timeout)
     except BaseException:  # a timeout, Ctrl-C: nothing of it may go on running
