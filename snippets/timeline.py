@@ -18,9 +18,10 @@ two other processes, so that the function's threads do not pay for the watching:
   where it cannot attach, the timeline has the operating system's view only, and
   ``gil_note`` says why.
 
-Both samplers run at a lower priority than the work (``NICE``). Where they could not
-get a CPU for a while, the timeline has a gap: ``Timeline.blind`` lists every stretch
-longer than ``BLIND`` without a sample, which the statistics of overlap leave out.
+The GIL sampler, the costlier one, runs at a lower priority than the work (``NICE``).
+Where the samplers could not get a CPU for a while, the timeline has a gap: each
+lane's "blind" spans are the stretches longer than ``BLIND`` without a sample, which
+the statistics of overlap leave out.
 
 A ``Timeline`` holds each thread's name (``threading.Thread.name``; for the threads
 of other processes, the operating system's name for them) and its spans in each
@@ -67,7 +68,10 @@ GIL_INTERVAL = 0.001  # the GIL sampler's: profiling.sampling's own default rate
 BLIND = 0.002  # a longer stretch without a sample is a gap in the recording
 THREAD_SCAN = 0.005  # seconds between two looks for new threads
 PROCESS_SCAN = 0.02  # seconds between two looks for new child processes
-NICE = 5  # the samplers' priority below the work's: where CPUs are short, work first
+# How far below the work's priority each sampler runs. Reading /proc costs little, and
+# at a lower priority that sampler would wait long for a CPU on a busy machine; the
+# GIL sampler costs more, and where CPUs are short it waits for the work.
+NICE = {"os": 0, "gil": 5}
 GIL_VERSION = (3, 15)  # profiling.sampling is new in 3.15
 TIMEOUT = 120.0  # seconds a recording may take before it is stopped as hung
 
@@ -142,6 +146,7 @@ class Timeline:
     gil_note: str  # "" when the GIL states are there, else why not
     others: float | None  # share of the CPUs other programs took meanwhile
     result: Any = None  # what the function returned
+    sampler_cpu: float = math.nan  # CPU seconds the samplers used, per second
 
     def lane(self, name: str) -> Lane:
         """The lane of the thread called ``name`` (or whose name starts with it)."""
@@ -163,23 +168,32 @@ class Timeline:
 
     def together(self, names: Sequence[str], state: str = "cpu") -> float:
         """The share of the sampled time when all the threads ``names`` were in
-        ``state`` at once (in a gap, the spans' places are not known well enough)."""
-        common = self.lane(names[0]).spans.get(state, [])
-        for name in names[1:]:
-            common = _intersect(common, self.lane(name).spans.get(state, []))
-        seen = _total(common) - _total(_intersect(common, self.blind))
-        return seen / self.sampled if self.sampled > 0 else math.nan
+        ``state`` at once. Gaps in the samples are left out: there, the spans'
+        places are not known well enough."""
+        lanes = [self.lane(name) for name in names]
+        common = lanes[0].spans.get(state, [])
+        for lane in lanes[1:]:
+            common = _intersect(common, lane.spans.get(state, []))
+        blind = _merge((s for lane in lanes for s in lane.spans.get("blind", [])), 0)
+        seen = self.seconds - _total(blind)
+        if seen <= 0:
+            return math.nan
+        return (_total(common) - _total(_intersect(common, blind))) / seen
 
-    def turns(self, name: str, state: str = "cpu") -> list[float]:
-        """How long each of the thread's turns in ``state`` lasted, in seconds.
-
-        Spans closer together than two sampling intervals count as one turn (the
-        samples cannot tell them apart), and spans shorter than a quarter of a
-        millisecond are not turns but a thread waking briefly, such as one that
-        waits for the GIL waking to ask for it.
-        """
-        merged = _merge(self.lane(name).spans.get(state, []), 2 * self.interval)
-        return [end - start for start, end in merged if end - start >= 0.00025]
+    def turns(self, name: str) -> list[float]:
+        """How long each of the thread's turns lasted, in seconds: a turn is a
+        stretch in which it was on a CPU or ready for one (it holds the GIL while
+        another program has its CPU), with a quarter of a millisecond or more on a
+        CPU. Shorter ones are a thread waking briefly, such as one that waits for
+        the GIL waking to ask for it. Stretches closer together than one and a half
+        sampling intervals are one turn: the samples cannot tell them apart."""
+        lane = self.lane(name)
+        runnable = [*lane.spans.get("cpu", []), *lane.spans.get("ready", [])]
+        found = []
+        for stretch in _merge(runnable, 1.5 * self.interval):
+            if _total(_intersect(lane.spans.get("cpu", []), [stretch])) >= 0.00025:
+                found.append(stretch[1] - stretch[0])
+        return found
 
     def add(
         self, name: str, steps: Iterable[tuple[float, float]], state: str = "task"
@@ -187,7 +201,8 @@ class Timeline:
         """A lane of spans that the work timed itself (``time.perf_counter()`` at
         each start and end, in the child), such as an event loop's task steps."""
         spans = [(a - self.start, b - self.start) for a, b in steps]
-        self.lanes.append(Lane(name, 0, 0, 0, {state: _clip(spans, self.seconds)}))
+        found = {state: _merge(_clip(spans, self.seconds), 0), "blind": []}
+        self.lanes.append(Lane(name, 0, 0, 0, found))
 
 
 def combine(parts: dict[str, Timeline]) -> Timeline:
@@ -207,11 +222,12 @@ def combine(parts: dict[str, Timeline]) -> Timeline:
         start=each[0].start,
         interval=max(part.interval for part in each),
         longest_gap=max(part.longest_gap for part in each),
-        blind=_merge((s for part in each for s in part.blind), 0),
+        blind=max((part.blind for part in each), key=_total),  # the least seen
         gil_interval=None if None in gil else max(gil),
         gil_note=next((part.gil_note for part in each if part.gil_note), ""),
         others=max(shares) if shares else None,
         result=[part.result for part in each],
+        sampler_cpu=max(part.sampler_cpu for part in each),
     )
 
 
@@ -436,8 +452,9 @@ def _child() -> None:
 
 
 def _load(job: dict) -> Callable[..., Any]:
-    """The function to run. A program's own module is loaded under another name,
-    so that its ``if __name__ == "__main__":`` block does not run."""
+    """The function to run. A program's own module is loaded as ``__mp_main__``, as
+    multiprocessing loads it in a child: its ``if __name__ == "__main__":`` block
+    does not run, and a process pool it starts finds its functions."""
     import importlib.util
 
     sys.path.insert(0, str(Path(job["file"]).parent))
@@ -449,11 +466,12 @@ def _load(job: dict) -> Callable[..., Any]:
             runpy.run_path(job["file"], run_name="__main__")
 
         return program
-    if job["module"] == "__main__":
-        spec = importlib.util.spec_from_file_location("__timeline_main__", job["file"])
+    if job["module"] == "__main__":  # as multiprocessing's spawned children do
+        spec = importlib.util.spec_from_file_location("__mp_main__", job["file"])
         module = importlib.util.module_from_spec(spec)
-        sys.modules["__timeline_main__"] = sys.modules["__main__"] = module
+        sys.modules["__mp_main__"] = sys.modules["__main__"] = module
         spec.loader.exec_module(module)
+        module.__spec__ = None  # a program run by path: the pool's workers load it so
     else:
         module = __import__(job["module"], fromlist=["_"])
     found: Any = module
@@ -504,10 +522,9 @@ class _Commands:
 def _sampler(kind: str, interval: float) -> None:
     """A sampler process: record from each "start PID" to "stop", until end of file.
 
-    It runs at a lower priority than the work (``NICE``): where every CPU is busy,
-    the work tends to get one first and the sampler waits, which shows as a gap in
-    the samples (``Timeline.blind``) rather than as a slower work."""
-    os.nice(NICE)
+    The GIL sampler runs at a lower priority than the work (``NICE``): where every
+    CPU is busy, the work tends to get one first."""
+    os.nice(NICE[kind])
     commands, recordings = _Commands(), []
     sample = _sample_threads if kind == "os" else _sample_gil
     while command := commands.next():
@@ -524,6 +541,21 @@ def _read(path: Path) -> str:
         return ""
 
 
+# What a child process is, from its command line (the threads of the recorded
+# process have their names from threading; a process's main thread has its program's).
+ROLES = {
+    "multiprocessing.forkserver": "forkserver",
+    "multiprocessing.resource_tracker": "resource tracker",
+    "multiprocessing.spawn": "spawned",
+    "timeline._child()": "forked",  # a fork of the recorded process itself
+}
+
+
+def _role(pid: int) -> str:
+    cmdline = _read(PROC / str(pid) / "cmdline").replace(chr(0), " ")
+    return next((role for key, role in ROLES.items() if key in cmdline), "")
+
+
 class _Task:
     """One thread being sampled: its open schedstat file and what it read there."""
 
@@ -532,6 +564,7 @@ class _Task:
         folder = PROC / str(pid) / "task" / str(tid)
         self.fd = os.open(folder / "schedstat", os.O_RDONLY)
         self.comm = _read(folder / "comm")
+        self.role = _role(pid) if tid == pid else ""
         # A thread there from the start counts from its first sample; one found
         # later began after the look before, and counts from zero then.
         self.rows: list[tuple[int, bytes]] = [] if first else [(seen, b"0 0 0")]
@@ -543,7 +576,7 @@ class _Threads:
     def __init__(self, pid: int) -> None:
         self.tasks: dict[tuple[int, int], _Task] = {}
         self.ended: list[_Task] = []
-        self.processes = {pid}
+        self.pid, self.processes, self.parents = pid, {pid}, {}
         self.known = {int(name) for name in os.listdir(PROC) if name.isdigit()}
 
     def look(self, now: int, first: bool, for_processes: bool) -> None:
@@ -554,16 +587,22 @@ class _Threads:
             except OSError:
                 os.close(task.fd)
                 self.ended.append(self.tasks.pop(key))
+                continue
+            if task.pid != self.pid:  # a new program may rename it (exec, a comm write)
+                folder = PROC / str(task.pid) / "task" / str(task.tid)
+                task.comm = _read(folder / "comm") or task.comm
+                task.role = (
+                    (_role(task.pid) or task.role) if task.tid == task.pid else ""
+                )
         if for_processes:  # a process whose parent is one of ours is ours
             for name in os.listdir(PROC):
                 if name.isdigit() and int(name) not in self.known:
                     self.known.add(int(name))
                     stat = _read(PROC / name / "stat")
-                    if (
-                        stat
-                        and int(stat.rsplit(")", 1)[1].split()[1]) in self.processes
-                    ):
+                    parent = int(stat.rsplit(")", 1)[1].split()[1]) if stat else 0
+                    if parent in self.processes:
                         self.processes.add(int(name))
+                        self.parents[int(name)] = parent
         for process in sorted(self.processes):
             with contextlib.suppress(OSError):
                 for tid in map(int, os.listdir(PROC / str(process) / "task")):
@@ -572,15 +611,22 @@ class _Threads:
                             self.tasks[process, tid] = _Task(process, tid, now, first)
 
     def found(self) -> list[dict]:
-        """Each thread's samples, as numbers: (time, CPU time, waiting time)."""
-        found = []
-        for task in [*self.ended, *self.tasks.values()]:
+        """Each thread's samples, as numbers: (time, CPU time, waiting time). A
+        process the forkserver forked has its command line: it is its child."""
+        tasks = [*self.ended, *self.tasks.values()]
+        roles = {task.pid: task.role for task in tasks if task.tid == task.pid}
+        for task in tasks:
+            if task.role and roles.get(self.parents.get(task.pid)) == "forkserver":
+                task.role = "forkserver's child"
+        found, ended = [], set(map(id, self.ended))
+        for task in tasks:
             with contextlib.suppress(OSError):
                 os.close(task.fd)
             comm = _read(PROC / str(task.pid) / "task" / str(task.tid) / "comm")
             rows = [(t, *map(int, raw.split()[:2])) for t, raw in task.rows]
             found.append({"pid": task.pid, "tid": task.tid, "comm": comm or task.comm,
-                          "rows": rows})  # fmt: skip
+                          "role": task.role, "rows": rows,
+                          "ended": id(task) in ended})  # fmt: skip
         return found
 
 
@@ -704,7 +750,7 @@ def _timeline(report: dict, threads: dict, gil: dict | None, others) -> Timeline
     lanes = []
     for task in threads["tasks"]:
         process = order[task["pid"]]
-        name = report["names"].get(task["tid"]) if process == 0 else None
+        name = report["names"].get(task["tid"]) if process == 0 else task["role"]
         name = name or task["comm"] or f"thread {task['tid']}"
         lane = Lane(
             f"process {process}: {name}" if process else name,
@@ -714,13 +760,20 @@ def _timeline(report: dict, threads: dict, gil: dict | None, others) -> Timeline
         )
         for state, found in _cpu_spans(task["rows"]).items():
             lane.spans[state] = relative(found)
+        lane.spans["blind"] = blind
+        if task["rows"]:  # from its first sample to its last: the thread was there
+            first, last = task["rows"][0][0], task["rows"][-1][0]
+            lane.spans["alive"] = relative([(first, last if task["ended"] else end)])
         lanes.append(lane)
     lanes.sort(key=lambda lane: (lane.process, lane.tid))
     gil_interval, gil_note = None, gil_states_reason()
+    sampler_cpu = threads["cpu"] / max((times[-1] - times[0]) / 1e9, 1e-9)
     if gil is not None and "failed" in gil:
         gil_note = report["answers"][1].removeprefix("failed: ")
     elif gil is not None:
         gil_interval = _gil_spans(gil["rows"], lanes, relative)
+        span = (gil["rows"][-1][0] - gil["rows"][0][0]) / 1e9
+        sampler_cpu += gil["cpu"] / max(span, 1e-9)
     return Timeline(
         lanes,
         seconds=seconds,
@@ -732,9 +785,11 @@ def _timeline(report: dict, threads: dict, gil: dict | None, others) -> Timeline
         gil_note=gil_note,
         others=others,
         result=report["result"],
+        sampler_cpu=sampler_cpu,
     )
 
 
+# --8<-- [start:spans]
 def _cpu_spans(rows: list[tuple[int, int, int]]) -> dict[str, list[tuple[int, int]]]:
     """A thread's spans on a CPU and waiting for one, in nanoseconds, from its
     samples ``(time, CPU time, waiting time)``.
@@ -758,6 +813,9 @@ def _cpu_spans(rows: list[tuple[int, int, int]]) -> dict[str, list[tuple[int, in
             until = t - run if run > 0 else t
             spans["ready"].append((until - wait, until))
     return {state: _merge(found, 0) for state, found in spans.items()}
+
+
+# --8<-- [end:spans]
 
 
 def _gil_spans(

@@ -17,9 +17,9 @@ import statistics
 from collections.abc import Sequence
 
 import measure
-from timeline import STATES, Lane, Timeline, _merge
+from timeline import BLIND, STATES, Lane, Timeline, _merge
 
-WIDTH, LEFT = 680, 170  # the drawing's width, and where its time axis starts
+WIDTH, LEFT, RIGHT = 680, 205, 18  # the drawing's width, and its time axis' margins
 LANE, STRIP, GAP = 30, 9, 3  # a lane's height, a strip's, and the space between
 PAINT = {  # what a file opened without the stylesheet shows
     "cpu": 'fill="currentColor"',
@@ -29,7 +29,7 @@ PAINT = {  # what a file opened without the stylesheet shows
     "task": 'fill="currentColor"',
     "blind": 'fill="none" stroke="currentColor"',
 }
-LEGEND = {**STATES, "blind": "no sample: the samplers had no CPU"}
+LEGEND = {**STATES, "blind": f"no sample for over {BLIND * 1e3:g} ms"}
 
 
 def ms(seconds: float) -> str:
@@ -37,25 +37,30 @@ def ms(seconds: float) -> str:
 
 
 def table(recorded: Timeline, lanes: Sequence[Lane] | None = None) -> str:
-    """The timeline's numbers, a row per thread: the picture's text alternative."""
+    """The timeline's numbers, a row per thread (and a table of the tasks' steps,
+    where the work timed them): the picture's text alternative."""
     lanes = recorded.lanes if lanes is None else lanes
     gil = recorded.gil_interval is not None
     headers = ["Thread", "On a CPU (ms)", "Ready, no CPU free (ms)"]
     headers += ["Holds the GIL (ms)", "Waits for the GIL (ms)"] if gil else []
     headers += ["Turns", "Median turn (ms)"]
-    rows = []
+    rows, steps = [], []
     for lane in lanes:
         if "task" in lane.spans:
             lengths = [b - a for a, b in lane.spans["task"]]
-            cells = [f"{lane.name} (its steps)", ms(lane.total("task")), "–"]
-            cells += ["–", "–"] if gil else []
-        else:
-            lengths = recorded.turns(lane.name)
-            cells = [lane.name, ms(lane.total("cpu")), ms(lane.total("ready"))]
-            cells += [ms(lane.total("gil")), ms(lane.total("gil_wait"))] if gil else []
-        cells += [str(len(lengths)), ms(statistics.median(lengths)) if lengths else "–"]
+            median = ms(statistics.median(lengths)) if lengths else "–"
+            steps.append([lane.name, str(len(lengths)), ms(sum(lengths)), median])
+            continue
+        turns = recorded.turns(lane.name)
+        cells = [lane.name, ms(lane.total("cpu")), ms(lane.total("ready"))]
+        cells += [ms(lane.total("gil")), ms(lane.total("gil_wait"))] if gil else []
+        cells += [str(len(turns)), ms(statistics.median(turns)) if turns else "–"]
         rows.append(cells)
-    return measure.table(headers, rows)
+    found = measure.table(headers, rows)
+    if steps:
+        headers = ["Task", "Steps", "Time in its steps (ms)", "Median step (ms)"]
+        found += "\n\n" + measure.table(headers, steps)
+    return found
 
 
 def sampling_note(recorded: Timeline) -> str:
@@ -75,7 +80,8 @@ def sampling_note(recorded: Timeline) -> str:
         )
     else:
         note += f"No GIL states: {recorded.gil_note}."
-    return note + " The sampling ran in processes of its own."
+    used = recorded.sampler_cpu
+    return note + f" The sampling, in processes of its own, used {used:.0%} of a CPU."
 
 
 def summary(recorded: Timeline, lanes: Sequence[Lane] | None = None) -> str:
@@ -122,11 +128,12 @@ def svg(
     """The SVG: a legend, the lanes, the time axis, how it was sampled, provenance."""
     lanes = recorded.lanes if lanes is None else list(lanes)
     gil = recorded.gil_interval is not None
-    scale = (WIDTH - LEFT - 10) / recorded.seconds
+    scale = (WIDTH - LEFT - RIGHT) / recorded.seconds
     shown = [state for state in STATES if any(lane.spans.get(state) for lane in lanes)]
     if gil:
         shown = list(dict.fromkeys([*shown, "gil", "gil_wait"]))
-    shown += ["off"] + (["blind"] if recorded.blind else [])
+    blind = any(lane.spans.get("blind") for lane in lanes)
+    shown += ["off"] + (["blind"] if blind else [])
     parts, (x, y) = [], (10.0, 8.0)
     for state in shown:  # the legend, wrapped
         label = LEGEND.get(state, "off CPU: asleep or blocked")
@@ -139,16 +146,9 @@ def svg(
         )
         x += 34 + 5.6 * len(label)
     top = y + 24
-    lanes_top = top
     for lane in lanes:
         parts.append(_lane(lane, top, scale, gil))
         top += LANE + (STRIP + GAP if gil and "task" not in lane.spans else 0)
-    for start, end in recorded.blind:  # over every lane: where nothing was seen
-        parts.append(
-            f'<path class="tl-blind" d="M{LEFT + start * scale:.1f} {lanes_top}'
-            f'h{max((end - start) * scale, 0.5):.1f}V{top}H{LEFT + start * scale:.1f}z"'
-            f" {PAINT['blind']}/>"
-        )
     parts.append(_axis(recorded.seconds, top, scale))
     top += 36
     for line in (sampling_note(recorded), measure.provenance(others=recorded.others)):
@@ -185,15 +185,18 @@ def _swatch(state: str, x: float, y: float) -> str:
 
 
 def _lane(lane: Lane, top: float, scale: float, gil: bool) -> str:
-    name = lane.name if len(lane.name) <= 26 else lane.name[:25] + "…"
+    name = lane.name if len(lane.name) <= 30 else lane.name[:29] + "…"
     out = [f'<text x="10" y="{top + 13:g}">{escape(name)}</text>']
     strips = [("task",)] if "task" in lane.spans else [("cpu", "ready")]
     if gil and "task" not in lane.spans:
         strips.append(("gil", "gil_wait"))
+    height = len(strips) * (STRIP + GAP) + 4
+    if blind := _bars(lane.spans.get("blind", []), scale, top + 3, height):
+        out.append(f'<path class="tl-blind" d="{blind}" {PAINT["blind"]}/>')  # behind
     for number, states in enumerate(strips):
         y = top + 6 + number * (STRIP + GAP)
         out.append(
-            f'<path class="tl-base" d="M{LEFT} {y + STRIP / 2:g}H{WIDTH - 10}" '
+            f'<path class="tl-base" d="{_lines(lane, scale, y + STRIP / 2)}" '
             'stroke="currentColor"/>'
         )
         if len(strips) > 1:
@@ -208,19 +211,27 @@ def _lane(lane: Lane, top: float, scale: float, gil: bool) -> str:
     return "".join(out)
 
 
-def _bars(spans: list, scale: float, y: float) -> str:
-    """One path of rectangles; spans closer than half a unit are drawn as one."""
-    merged = _merge(((a * scale, b * scale) for a, b in spans), 0.5)
+def _lines(lane: Lane, scale: float, y: float) -> str:
+    """A lane's base line, where the thread existed: it may start or end meanwhile."""
+    alive = lane.spans.get("alive", [(0.0, (WIDTH - LEFT - RIGHT) / scale)])
     return "".join(
-        f"M{LEFT + a:.1f} {y:g}h{max(b - a, 0.4):.1f}v{STRIP}h{-max(b - a, 0.4):.1f}z"
-        for a, b in merged
+        f"M{LEFT + a * scale:.1f} {y:g}H{LEFT + b * scale:.1f}" for a, b in alive
+    )
+
+
+def _bars(spans: list, scale: float, y: float, height: float = STRIP) -> str:
+    """One path of rectangles; spans less than a unit apart are drawn as one."""
+    merged = _merge(((a * scale, b * scale) for a, b in spans), 1)
+    widths = ((a, max(b - a, 0.5)) for a, b in merged)
+    return "".join(
+        f"M{LEFT + a:.1f} {y:g}h{w:.1f}v{height:g}h{-w:.1f}z" for a, w in widths
     )
 
 
 def _axis(seconds: float, top: float, scale: float) -> str:
     step = _nice(seconds * 1e3 / 6)
     out = [
-        f'<path class="tl-base" d="M{LEFT} {top:g}H{WIDTH - 10}" '
+        f'<path class="tl-base" d="M{LEFT} {top:g}H{WIDTH - RIGHT}" '
         'stroke="currentColor"/>'
     ]
     for k in range(int(seconds * 1e3 / step + 1e-9) + 1):
@@ -254,3 +265,27 @@ def _wrap(text: str, width: int) -> list[str]:
         else:
             line = f"{line} {word}" if line else word
     return [*lines, line] if line else lines
+
+
+def main() -> None:
+    import timeline
+
+    if reason := timeline.unavailable():
+        print(reason)
+        return
+    recorded = timeline.record(timeline.two_threads)
+    print(
+        figure(
+            recorded,
+            "Two CPU-bound threads, and how the picture is drawn",
+            "A lane per thread; the upper strip is the operating system's view, the "
+            "lower one (from Python 3.15, with the GIL) the interpreter's.",
+        )
+    )
+    print()
+    measure.report(table(recorded), others=recorded.others)
+    print(f"\n{sampling_note(recorded)}")
+
+
+if __name__ == "__main__":
+    main()
