@@ -129,7 +129,7 @@ def made_up(blind: list | None = None) -> timeline.Timeline:
         timeline.Lane("b `two`", 1, 2, 0, {"cpu": [(0.003, 0.007)], "ready": [(0.0, 0.003)]}),
     ]
     for lane in lanes:
-        lane.spans |= {"gil": lane.spans["cpu"], "gil_wait": []}
+        lane.spans |= {"gil": lane.spans["cpu"], "gil_wait": [], "blind": blind or []}
     return timeline.Timeline(lanes, 0.010, 0.0, 0.0005, 0.001, blind or [], 0.001, "", 0.1)
 
 
@@ -172,6 +172,10 @@ def test_the_page_shows_the_svg_as_it_was_printed() -> None:
         re.search(r"<svg.*</svg>", printed)[0]
     ).get("aria-label")
     assert "<em>" not in shown[0] and "<code>" not in shown[0]
+
+
+def test_the_examples_that_draw_timelines_are_found() -> None:
+    assert EXAMPLES, "no example imports timeline: the search for them is broken"
 
 
 @pytest.mark.parametrize("path", EXAMPLES)
