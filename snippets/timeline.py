@@ -463,7 +463,13 @@ def _load(job: dict) -> Callable[..., Any]:
 
         def program(*argv: Any) -> None:
             sys.argv = [job["file"], *map(str, argv)]
-            runpy.run_path(job["file"], run_name="__main__")
+            try:
+                runpy.run_path(job["file"], run_name="__main__")
+            except (
+                SystemExit
+            ) as done:  # sys.exit(0) ends a program as well as returning
+                if done.code not in (0, None):
+                    raise
 
         return program
     if job["module"] == "__main__":  # as multiprocessing's spawned children do

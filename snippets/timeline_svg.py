@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import measure
 from timeline import BLIND, STATES, Lane, Timeline, _merge
 
-WIDTH, LEFT, RIGHT = 680, 205, 18  # the drawing's width, and its time axis' margins
+WIDTH, LEFT, RIGHT = 680, 205, 26  # the drawing's width, and its time axis' margins
 LANE, STRIP, GAP = 30, 9, 3  # a lane's height, a strip's, and the space between
 PAINT = {  # what a file opened without the stylesheet shows
     "cpu": 'fill="currentColor"',
