@@ -123,6 +123,30 @@ def test_cpu_time_becomes_spans_that_end_where_it_was_seen() -> None:
     assert spans["ready"] == [(6.5 * ms, 7 * ms)]
 
 
+@pytest.mark.skipif(
+    sys.version_info < timeline.GIL_VERSION, reason="profiling.sampling is new in 3.15"
+)
+def test_gil_statuses_become_spans_halfway_between_samples() -> None:
+    from profiling.sampling.constants import (
+        THREAD_STATUS_GIL_REQUESTED,
+        THREAD_STATUS_HAS_GIL,
+    )
+
+    ms = 1_000_000
+    holds, waits = THREAD_STATUS_HAS_GIL, THREAD_STATUS_GIL_REQUESTED
+    rows = [(t * ms, ((1, holds), (2, waits))) for t in (1, 2, 3)]
+    rows += [(t * ms, ((1, waits), (2, holds))) for t in (4, 5)]
+    lanes = [timeline.Lane("a", 10, 1, 0), timeline.Lane("b", 10, 2, 0)]
+    step = timeline._gil_spans(rows, lanes, lambda spans: [(a / 1e9, b / 1e9) for a, b in spans])
+    assert step == pytest.approx(0.001)
+    def flat(spans: list) -> list[float]:
+        return [end for span in spans for end in span]
+
+    assert flat(lanes[0].spans["gil"]) == pytest.approx([0.0005, 0.0035])
+    assert flat(lanes[0].spans["gil_wait"]) == pytest.approx([0.0035, 0.0055])
+    assert flat(lanes[1].spans["gil"]) == pytest.approx([0.0035, 0.0055])
+
+
 def made_up(blind: list | None = None) -> timeline.Timeline:
     lanes = [
         timeline.Lane("a_thread *one*", 1, 1, 0, {"cpu": [(0.0, 0.004), (0.006, 0.010)]}),
