@@ -853,9 +853,14 @@ def _gil_spans(
                 found[tid]["gil"].append((t - before, t + after))
             elif status & THREAD_STATUS_GIL_REQUESTED:
                 found[tid]["gil_wait"].append((t - before, t + after))
+    # Where this sampler had no CPU for a while, nothing is known of the GIL either.
+    unseen = relative(
+        (a, b) for a, b in itertools.pairwise(times) if b - a > BLIND * 1e9
+    )
     for tid, lane in by_tid.items():
         for state, spans in found[tid].items():
             lane.spans[state] = _merge(relative(spans), 1e-9)
+        lane.spans["gil_blind"] = unseen
     return step / 1e9
 
 

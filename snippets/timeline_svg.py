@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Sequence
 
 import measure
-from timeline import BLIND, STATES, Lane, Timeline, _merge
+from timeline import BLIND, STATES, Lane, Timeline, _merge, _total
 
 WIDTH, LEFT, RIGHT = 680, 205, 26  # the drawing's width, and its time axis' margins
 LANE, STRIP, GAP = 30, 9, 3  # a lane's height, a strip's, and the space between
@@ -76,8 +76,12 @@ def sampling_note(recorded: Timeline) -> str:
     note += ". "
     if recorded.gil_interval is not None:
         note += (
-            f"GIL: profiling.sampling, every {ms(recorded.gil_interval)} ms (median)."
+            f"GIL: profiling.sampling, every {ms(recorded.gil_interval)} ms (median)"
         )
+        unseen = max(_total(lane.spans.get("gil_blind", [])) for lane in recorded.lanes)
+        if unseen:
+            note += f"; {1 - unseen / recorded.seconds:.0%} of the time sampled"
+        note += "."
     else:
         note += f"No GIL states: {recorded.gil_note}."
     used = recorded.sampler_cpu
@@ -132,7 +136,9 @@ def svg(
     shown = [state for state in STATES if any(lane.spans.get(state) for lane in lanes)]
     if gil:
         shown = list(dict.fromkeys([*shown, "gil", "gil_wait"]))
-    blind = any(lane.spans.get("blind") for lane in lanes)
+    blind = any(
+        lane.spans.get("blind") or lane.spans.get("gil_blind") for lane in lanes
+    )
     shown += ["off"] + (["blind"] if blind else [])
     parts, (x, y) = [], (10.0, 8.0)
     for state in shown:  # the legend, wrapped
@@ -205,6 +211,9 @@ def _lane(lane: Lane, top: float, scale: float, gil: bool) -> str:
                 f'<text class="tl-tiny tl-muted" x="{LEFT - 4}" y="{y + 8:g}" '
                 f'text-anchor="end">{kind}</text>'
             )
+        unseen = lane.spans.get("gil_blind", []) if states[0] == "gil" else []
+        if blind := _bars(unseen, scale, y - 1, STRIP + 2):  # the GIL sampler's gaps
+            out.append(f'<path class="tl-blind" d="{blind}" {PAINT["blind"]}/>')
         for state in states:
             if bars := _bars(lane.spans.get(state, []), scale, y):
                 out.append(f'<path class="tl-{state}" d="{bars}" {PAINT[state]}/>')
