@@ -142,7 +142,7 @@ class Timeline:
     interval: float  # median seconds between two samples of the threads
     longest_gap: float  # the longest time between two samples
     blind: list[Span]  # stretches longer than BLIND without a sample
-    gil_interval: float | None  # the GIL sampler's median interval, where it ran
+    gil_interval: float | None  # the GIL sampler's mean interval, where it ran
     gil_note: str  # "" when the GIL states are there, else why not
     others: float | None  # share of the CPUs other programs took meanwhile
     result: Any = None  # what the function returned
@@ -838,7 +838,10 @@ def _gil_spans(
     times = [t for t, _ in rows]
     if len(times) < 2:
         return None
-    step = statistics.median(b - a for a, b in itertools.pairwise(times))
+    # profiling.sampling catches up after a delay with samples back to back, so
+    # the interval it kept to is the mean one; a status holds at most the aimed one.
+    step = GIL_INTERVAL * 1e9
+    mean = (times[-1] - times[0]) / (len(times) - 1)
     by_tid = {lane.tid: lane for lane in lanes if lane.process == 0}
     found: dict[int, dict[str, list[tuple[int, int]]]] = {
         tid: {"gil": [], "gil_wait": []} for tid in by_tid
@@ -861,7 +864,7 @@ def _gil_spans(
         for state, spans in found[tid].items():
             lane.spans[state] = _merge(relative(spans), 1e-9)
         lane.spans["gil_blind"] = unseen
-    return step / 1e9
+    return mean / 1e9
 
 
 # --- a demonstration ---------------------------------------------------------------

@@ -76,7 +76,7 @@ def sampling_note(recorded: Timeline) -> str:
     note += ". "
     if recorded.gil_interval is not None:
         note += (
-            f"GIL: profiling.sampling, every {ms(recorded.gil_interval)} ms (median)"
+            f"GIL: profiling.sampling, every {ms(recorded.gil_interval)} ms (mean)"
         )
         unseen = max(_total(lane.spans.get("gil_blind", [])) for lane in recorded.lanes)
         if unseen:
