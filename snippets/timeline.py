@@ -18,10 +18,11 @@ two other processes, so that the function's threads do not pay for the watching:
   where it cannot attach, the timeline has the operating system's view only, and
   ``gil_note`` says why.
 
-The GIL sampler, the costlier one, runs at a lower priority than the work (``NICE``).
 Where the samplers could not get a CPU for a while, the timeline has a gap: each
-lane's "blind" spans are the stretches longer than ``BLIND`` without a sample, which
-the statistics of overlap leave out.
+lane's "blind" spans (and, in its GIL strip, "gil_blind") are the stretches longer
+than ``BLIND`` without a sample, which the statistics of overlap leave out. The
+samplers run at the work's priority: lower, they starved on a busy machine, and
+most of the GIL's states went unseen to save a few per cent of one CPU.
 
 A ``Timeline`` holds each thread's name (``threading.Thread.name``; for the threads
 of other processes, the operating system's name for them) and its spans in each
@@ -68,10 +69,6 @@ GIL_INTERVAL = 0.001  # the GIL sampler's: profiling.sampling's own default rate
 BLIND = 0.002  # a longer stretch without a sample is a gap in the recording
 THREAD_SCAN = 0.005  # seconds between two looks for new threads
 PROCESS_SCAN = 0.02  # seconds between two looks for new child processes
-# How far below the work's priority each sampler runs. Reading /proc costs little, and
-# at a lower priority that sampler would wait long for a CPU on a busy machine; the
-# GIL sampler costs more, and where CPUs are short it waits for the work.
-NICE = {"os": 0, "gil": 5}
 GIL_VERSION = (3, 15)  # profiling.sampling is new in 3.15
 TIMEOUT = 120.0  # seconds a recording may take before it is stopped as hung
 
@@ -526,11 +523,7 @@ class _Commands:
 
 
 def _sampler(kind: str, interval: float) -> None:
-    """A sampler process: record from each "start PID" to "stop", until end of file.
-
-    The GIL sampler runs at a lower priority than the work (``NICE``): where every
-    CPU is busy, the work tends to get one first."""
-    os.nice(NICE[kind])
+    """A sampler process: record from each "start PID" to "stop", until end of file."""
     commands, recordings = _Commands(), []
     sample = _sample_threads if kind == "os" else _sample_gil
     while command := commands.next():

@@ -75,9 +75,7 @@ def sampling_note(recorded: Timeline) -> str:
         note += f"; {seen:.0%} of the time sampled"
     note += ". "
     if recorded.gil_interval is not None:
-        note += (
-            f"GIL: profiling.sampling, every {ms(recorded.gil_interval)} ms (mean)"
-        )
+        note += f"GIL: profiling.sampling, every {ms(recorded.gil_interval)} ms (mean)"
         unseen = max(_total(lane.spans.get("gil_blind", [])) for lane in recorded.lanes)
         if unseen:
             note += f"; {1 - unseen / recorded.seconds:.0%} of the time sampled"
