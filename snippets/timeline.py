@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import io
 import itertools
 import json
 import math
@@ -101,7 +100,7 @@ def unavailable() -> str | None:
 
 
 def gil_states_reason() -> str:
-    """ "" where the GIL sampler can run under this interpreter, else why not."""
+    """Empty where the GIL sampler can run under this interpreter, else why not."""
     if sys.version_info < GIL_VERSION:
         return (
             "Python 3.15 added profiling.sampling, which reads the GIL's state; "
@@ -550,8 +549,11 @@ ROLES = {
 }
 
 
-def _role(pid: int) -> str:
+def _role(pid: int, known: str = "") -> str:
+    """What the process is now, else ``known`` if it has gone (no command line)."""
     cmdline = _read(PROC / str(pid) / "cmdline").replace(chr(0), " ")
+    if not cmdline:
+        return known
     return next((role for key, role in ROLES.items() if key in cmdline), "")
 
 
@@ -590,9 +592,8 @@ class _Threads:
             if task.pid != self.pid:  # a new program may rename it (exec, a comm write)
                 folder = PROC / str(task.pid) / "task" / str(task.tid)
                 task.comm = _read(folder / "comm") or task.comm
-                task.role = (
-                    (_role(task.pid) or task.role) if task.tid == task.pid else ""
-                )
+                if task.tid == task.pid:  # after a fork, an exec: a new program
+                    task.role = _role(task.pid, task.role)
         if for_processes:  # a process whose parent is one of ours is ours
             for name in os.listdir(PROC):
                 if name.isdigit() and int(name) not in self.known:
@@ -669,62 +670,53 @@ def _sample_threads(pid: int, interval: float, commands: _Commands) -> dict:
 
 
 def _sample_gil(pid: int, interval: float, commands: _Commands) -> dict:
-    """Run profiling.sampling against ``pid`` until the next command, keeping each
-    thread's status flags from every sample (holds the GIL, waits for it)."""
+    """Sample ``pid`` with profiling.sampling's profiler until the next command,
+    keeping each thread's status flags (holds the GIL, waits for it) from every
+    sample. The loop is this one, not ``profiling.sampling.sample``'s: that one
+    spins for the last tenth of a millisecond before each sample, a CPU the
+    recorded threads would miss on a small machine, and it has no way to stop on
+    a command."""
     try:
-        from profiling.sampling import Collector
         from profiling.sampling.constants import PROFILING_MODE_ALL
-        from profiling.sampling.sample import sample
+        from profiling.sampling.sample import SampleProfiler
     except ImportError as error:
         commands.answer(f"failed: profiling.sampling is missing ({error})")
         commands.next()
         return {"failed": str(error)}
-
-    class Statuses(Collector):
-        aggregating = False  # one call per sample, as it is taken
-
-        def __init__(self) -> None:
-            self.sample_interval_usec = max(1, int(interval * 1e6))
-            self.running = True  # the sampling loop stops when this turns False
-            self.rows: list[tuple[int, tuple[tuple[int, int], ...]]] = []
-
-        def collect(self, stack_frames: Any, timestamps_us: Any = None) -> None:
-            now = time.perf_counter_ns()
-            threads = tuple(
-                (thread.thread_id, thread.status)
-                for interpreter in stack_frames
-                for thread in interpreter.threads
-            )
-            if not self.rows:
-                commands.answer("ok")
-            self.rows.append((now, threads))
-
-        def export(self, filename: str) -> None:
-            pass
-
-    statuses = Statuses()
-
-    def wait_for_stop() -> None:
-        commands.next()
-        statuses.running = False
-
-    watcher = threading.Thread(target=wait_for_stop, daemon=True)
-    watcher.start()
-    said, cpu = io.StringIO(), time.process_time()  # it prints a summary: not to stdout
-    failed = ""
     try:
-        with contextlib.redirect_stdout(said):
-            sample(pid, statuses, all_threads=True, mode=PROFILING_MODE_ALL)
-    except (Exception, SystemExit) as error:
-        failed = " ".join(str(error).split()) or type(error).__name__
-    if not statuses.rows:
-        failed = failed or "it took no sample"
-        commands.answer(f"failed: profiling.sampling could not attach ({failed})")
-    watcher.join()
+        every = max(1, int(interval * 1e6))  # microseconds
+        profiler = SampleProfiler(pid, every, all_threads=True, mode=PROFILING_MODE_ALL,
+                                  skip_non_matching_threads=False)  # fmt: skip
+    except (Exception, SystemExit) as error:  # it says why in SystemExit
+        reason = " ".join(str(error).split()) or type(error).__name__
+        commands.answer(f"failed: profiling.sampling could not attach ({reason})")
+        commands.next()
+        return {"failed": reason}
+    rows: list[tuple[int, tuple[tuple[int, int], ...]]] = []
+    clock, step, errors = time.perf_counter_ns, int(interval * 1e9), 0
+    cpu, deadline = time.process_time(), clock()
+    commands.answer("ok")  # attached; the first sample follows at once
+    for taken in itertools.count():
+        now = clock()
+        try:
+            found = profiler.dump_stack()
+        except ProcessLookupError:  # it ended; "stop" is read by _sampler
+            break
+        except (RuntimeError, OSError, UnicodeDecodeError, MemoryError):
+            errors += 1  # a sample taken while the process changed under it
+        else:
+            statuses = ((t.thread_id, t.status) for i in found for t in i.threads)
+            rows.append((now, tuple(statuses)))
+        if taken % 8 == 7 and commands.next(wait=False) is not None:
+            break
+        deadline += step
+        pause = deadline - clock()
+        if pause > 0:
+            time.sleep(pause / 1e9)
+        else:
+            deadline = clock()  # late: carry on from now, not in a burst to catch up
     used = time.process_time() - cpu
-    if not statuses.rows:
-        return {"failed": failed}
-    return {"rows": statuses.rows, "said": said.getvalue(), "cpu": used}
+    return {"rows": rows, "errors": errors, "cpu": used}
 
 
 # --- from samples to spans ----------------------------------------------------------
