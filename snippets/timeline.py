@@ -21,8 +21,8 @@ two other processes, so that the function's threads do not pay for the watching:
 Where the samplers could not get a CPU for a while, the timeline has a gap: each
 lane's "blind" spans (and, in its GIL strip, "gil_blind") are the stretches longer
 than ``BLIND`` without a sample, which the statistics of overlap leave out. The
-samplers run at the work's priority: lower, they starved on a busy machine, and
-most of the GIL's states went unseen to save a few per cent of one CPU.
+samplers run at the lowest priority (SCHED_IDLE), so that the work never waits for
+them: they see less of a busy machine, and say so.
 
 A ``Timeline`` holds each thread's name (``threading.Thread.name``; for the threads
 of other processes, the operating system's name for them) and its spans in each
@@ -522,7 +522,15 @@ class _Commands:
 
 
 def _sampler(kind: str, interval: float) -> None:
-    """A sampler process: record from each "start PID" to "stop", until end of file."""
+    """A sampler process: record from each "start PID" to "stop", until end of file.
+
+    It runs at Linux's lowest priority, SCHED_IDLE: it gets a CPU only when nothing
+    else wants one, so the recorded threads never wait for it (a thread waking to
+    take the GIL would, and so would the whole hand-off). On a busy machine that
+    shows as gaps in the samples, which the timeline shades, instead of as a
+    slower work."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     commands, recordings = _Commands(), []
     sample = _sample_threads if kind == "os" else _sample_gil
     while command := commands.next():
