@@ -21,8 +21,8 @@ two other processes, so that the function's threads do not pay for the watching:
 Where the samplers could not get a CPU for a while, the timeline has a gap: each
 lane's "blind" spans (and, in its GIL strip, "gil_blind") are the stretches longer
 than ``BLIND`` without a sample, which the statistics of overlap leave out. The
-samplers run at the lowest priority (SCHED_IDLE), so that the work never waits for
-them: they see less of a busy machine, and say so.
+GIL sampler runs at the lowest priority (SCHED_IDLE), so that the work never waits
+for it: it sees less of a busy machine, and says so.
 
 A ``Timeline`` holds each thread's name (``threading.Thread.name``; for the threads
 of other processes, the operating system's name for them) and its spans in each
@@ -524,13 +524,14 @@ class _Commands:
 def _sampler(kind: str, interval: float) -> None:
     """A sampler process: record from each "start PID" to "stop", until end of file.
 
-    It runs at Linux's lowest priority, SCHED_IDLE: it gets a CPU only when nothing
-    else wants one, so the recorded threads never wait for it (a thread waking to
-    take the GIL would, and so would the whole hand-off). On a busy machine that
-    shows as gaps in the samples, which the timeline shades, instead of as a
-    slower work."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    The GIL sampler runs at Linux's lowest priority, SCHED_IDLE: it gets a CPU only
+    when nothing else wants one, so the recorded threads never wait for its long
+    samples (a thread waking to take the GIL would, and the whole hand-off with it).
+    The /proc sampler's samples are short, and it keeps the work's priority: at
+    SCHED_IDLE it saw almost nothing of a busy machine."""
+    if kind == "gil":
+        with contextlib.suppress(AttributeError, OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     commands, recordings = _Commands(), []
     sample = _sample_threads if kind == "os" else _sample_gil
     while command := commands.next():
@@ -769,6 +770,10 @@ def _timeline(report: dict, threads: dict, gil: dict | None, others) -> Timeline
     sampler_cpu = threads["cpu"] / max((times[-1] - times[0]) / 1e9, 1e-9)
     if gil is not None and "failed" in gil:
         gil_note = report["answers"][1].removeprefix("failed: ")
+    elif gil is not None and not gil["rows"]:  # at SCHED_IDLE: never got a CPU
+        gil_note = (
+            "the GIL sampler got no CPU while the work ran (the machine was busy)"
+        )
     elif gil is not None:
         gil_interval = _gil_spans(gil["rows"], lanes, relative)
         span = (gil["rows"][-1][0] - gil["rows"][0][0]) / 1e9
