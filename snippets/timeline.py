@@ -770,7 +770,7 @@ def _timeline(report: dict, threads: dict, gil: dict | None, others) -> Timeline
     sampler_cpu = threads["cpu"] / max((times[-1] - times[0]) / 1e9, 1e-9)
     if gil is not None and "failed" in gil:
         gil_note = report["answers"][1].removeprefix("failed: ")
-    elif gil is not None and not gil["rows"]:  # at SCHED_IDLE: never got a CPU
+    elif gil is not None and len(gil["rows"]) < 2:  # at SCHED_IDLE: no CPU to run on
         gil_note = (
             "the GIL sampler got no CPU while the work ran (the machine was busy)"
         )
