@@ -416,17 +416,17 @@ def _child() -> None:
         sys.setprofile(None)
         names[threading.get_native_id()] = threading.current_thread().name
 
-    def start() -> list[str]:
+    def start(waiting: list[_Pipe] = samplers) -> list[str]:
         for sampler in samplers:
             sampler.send(f"start {os.getpid()}")
-        return [sampler.answer() for sampler in samplers]
+        return [sampler.answer() for sampler in waiting]
 
     def stop() -> None:
         for sampler in samplers:
             sampler.send("stop")
 
-    def recorded() -> None:
-        start()
+    def recorded() -> None:  # the GIL sampler, at SCHED_IDLE, may be slow to answer
+        start(samplers[:1])
         func(*job["args"])
         stop()
 
@@ -522,22 +522,14 @@ class _Commands:
 
 
 def _sampler(kind: str, interval: float) -> None:
-    """A sampler process: record from each "start PID" to "stop", until end of file.
-
-    The GIL sampler runs at Linux's lowest priority, SCHED_IDLE: it gets a CPU only
-    when nothing else wants one, so the recorded threads never wait for its long
-    samples (a thread waking to take the GIL would, and the whole hand-off with it).
-    The /proc sampler's samples are short, and it keeps the work's priority: at
-    SCHED_IDLE it saw almost nothing of a busy machine."""
-    if kind == "gil":
-        with contextlib.suppress(AttributeError, OSError):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    commands, recordings = _Commands(), []
-    sample = _sample_threads if kind == "os" else _sample_gil
+    """A sampler process: record from each "start PID" to "stop", until end of file."""
+    commands, recordings, attached = _Commands(), [], {}
     while command := commands.next():
         verb, _, pid = command.partition(" ")
-        if verb == "start":
-            recordings.append(sample(int(pid), interval, commands))
+        if verb == "start" and kind == "os":
+            recordings.append(_sample_threads(int(pid), interval, commands))
+        elif verb == "start":
+            recordings.append(_sample_gil(int(pid), interval, commands, attached))
     Path(sys.argv[1]).write_bytes(pickle.dumps(recordings[-1] if recordings else {}))
 
 
@@ -678,13 +670,20 @@ def _sample_threads(pid: int, interval: float, commands: _Commands) -> dict:
             "processes": sorted(threads.processes)}  # fmt: skip
 
 
-def _sample_gil(pid: int, interval: float, commands: _Commands) -> dict:
+def _sample_gil(pid: int, interval: float, commands: _Commands, attached: dict) -> dict:
     """Sample ``pid`` with profiling.sampling's profiler until the next command,
     keeping each thread's status flags (holds the GIL, waits for it) from every
     sample. The loop is this one, not ``profiling.sampling.sample``'s: that one
     spins for the last tenth of a millisecond before each sample, a CPU the
     recorded threads would miss on a small machine, and it has no way to stop on
-    a command."""
+    a command.
+
+    Once attached (``attached`` keeps the profiler for the next recording of the
+    same process), it runs at Linux's lowest priority, SCHED_IDLE: it gets a CPU
+    only when nothing else wants one, so the recorded threads never wait for its
+    long samples (a thread waking to take the GIL would, and the hand-off with it).
+    The /proc sampler's samples are short, and it keeps the work's priority: at
+    SCHED_IDLE it saw almost nothing of a busy machine."""
     try:
         from profiling.sampling.constants import PROFILING_MODE_ALL
         from profiling.sampling.sample import SampleProfiler
@@ -694,13 +693,18 @@ def _sample_gil(pid: int, interval: float, commands: _Commands) -> dict:
         return {"failed": str(error)}
     try:
         every = max(1, int(interval * 1e6))  # microseconds
-        profiler = SampleProfiler(pid, every, all_threads=True, mode=PROFILING_MODE_ALL,
-                                  skip_non_matching_threads=False)  # fmt: skip
+        profiler = attached.get(pid) or SampleProfiler(
+            pid, every, all_threads=True, mode=PROFILING_MODE_ALL,
+            skip_non_matching_threads=False)  # fmt: skip
     except (Exception, SystemExit) as error:  # it says why in SystemExit
         reason = " ".join(str(error).split()) or type(error).__name__
         commands.answer(f"failed: profiling.sampling could not attach ({reason})")
         commands.next()
         return {"failed": reason}
+    if not attached:
+        with contextlib.suppress(AttributeError, OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    attached[pid] = profiler
     rows: list[tuple[int, tuple[tuple[int, int], ...]]] = []
     clock, step, errors = time.perf_counter_ns, int(interval * 1e9), 0
     cpu, deadline = time.process_time(), clock()
