@@ -139,6 +139,7 @@ def test_gil_statuses_become_spans_halfway_between_samples() -> None:
     lanes = [timeline.Lane("a", 10, 1, 0), timeline.Lane("b", 10, 2, 0)]
     step = timeline._gil_spans(rows, lanes, lambda spans: [(a / 1e9, b / 1e9) for a, b in spans])
     assert step == pytest.approx(0.001)
+
     def flat(spans: list) -> list[float]:
         return [end for span in spans for end in span]
 
