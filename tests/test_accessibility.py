@@ -6,8 +6,9 @@
   than the one before it.
 - A plot's data is on the page as text too: the section that holds the plot (from
   the heading before it to the next heading) also holds a table or a text output
-  block. A plot is an SVG with Matplotlib axes, or a raster image embedded in the page
-  (executed notebook outputs).
+  block. A plot is an SVG with Matplotlib axes, a raster image embedded in the page
+  (executed notebook outputs), or a measured timeline drawn inline
+  (``<svg class="tl">``, snippets/timeline_svg.py).
 - Colour is never the only difference between two lines of a plot: lines in the same
   axes also differ in line style or marker. (Bars and other marks are a review rule,
   stated in CONTRIBUTING.md.)
@@ -108,12 +109,14 @@ def _is_text_alternative(tag: Tag) -> bool:
 def plots_without_data(root: Tag, page: Page | None = None) -> list[str]:
     """Plots whose section (heading to heading) holds no table and no text output."""
     sections: list[dict] = [{"heading": "(before the first heading)", "plots": [], "text": False}]
-    for tag in root.find_all([HEADING, "img", "table", "pre"]):
+    for tag in root.find_all([HEADING, "img", "svg", "table", "pre"]):
         if HEADING.fullmatch(tag.name):
             sections.append({"heading": tag.get_text(" ", strip=True), "plots": [], "text": False})
         elif tag.name == "img":
             if is_plot(tag, page):
                 sections[-1]["plots"].append(str(tag.get("alt") or tag.get("src"))[:80])
+        elif tag.name == "svg" and "tl" in _classes(tag):  # a timeline, drawn inline
+            sections[-1]["plots"].append(str(tag.get("aria-label"))[:80])
         elif _is_text_alternative(tag):
             sections[-1]["text"] = True
     return [
@@ -256,7 +259,10 @@ def test_plot_data_check() -> None:
     output = '<div class="language-text highlight"><pre><code>1 2 3</code></pre></div>'
     table = "<table><tr><td>1</td></tr></table>"
     diagram = _img('<svg xmlns="http://www.w3.org/2000/svg"/>', "a diagram")
+    timeline = '<svg class="tl" role="img" aria-label="Two threads"><text>a</text></svg>'
     cases = {
+        f"<h2>A</h2><p>{timeline}</p>{table}": 0,  # a timeline with its table
+        f"<h2>A</h2><p>{timeline}</p><h2>B</h2>{table}": 1,  # its table elsewhere
         f"<h2>A</h2>{plot}{table}<h2>B</h2>{plot}{output}": 0,  # both have their data
         f"<h2>A</h2>{table}<h2>B</h2>{plot}{listing}": 1,  # code and another section's table
         f"<h2>A</h2>{diagram}": 0,  # not a chart: no axes

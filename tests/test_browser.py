@@ -514,15 +514,33 @@ def check_self_check(tab: Page, visit: Visit, scheme: str) -> None:
     visit.found[f"self-check answers ({scheme})"] += 1
 
 
+# The measured timelines (snippets/timeline_svg.py, inline <svg class="tl">), each one
+# alone, in each scheme: they draw with the theme's colours, so a reviewer looks at both.
+TIMELINES = SCREENSHOTS / "timelines"
+
+
+def shoot_timelines(tab: Page, visit: Visit, slug: str, scheme: str) -> None:
+    """<page>-<n>-<scheme>.png for each timeline on screen (not those in hidden tabs)."""
+    shown = tab.locator("article svg.tl")
+    for n in range(shown.count()):
+        if shown.nth(n).is_visible():
+            TIMELINES.mkdir(parents=True, exist_ok=True)
+            path = TIMELINES / f"{slug}-{n + 1}-{scheme}.png"
+            shown.nth(n).screenshot(path=path, animations="disabled")
+            visit.found[f"timelines {scheme}"] += 1
+
+
 def exercise(tab: Page, visit: Visit, slug: str) -> None:
     check_code_fits(tab, visit)  # before check_tabs: the Code tabs are the ones shown
     check_copy_buttons(tab, visit)
     check_open_outputs(tab, visit)  # before check_tabs: no click yet
     check_tabs(tab, visit)  # leaves the Output tabs shown, for the screenshots
     screenshot(tab, visit, f"{slug}-light")
-    check_self_check(tab, visit, "light")  # after the screenshot: it scrolls
+    shoot_timelines(tab, visit, slug, "light")
+    check_self_check(tab, visit, "light")  # after the screenshots: it scrolls
     check_theme_toggle(tab, visit)
     screenshot(tab, visit, f"{slug}-dark")
+    shoot_timelines(tab, visit, slug, "dark")
     check_self_check(tab, visit, "dark")
 
 
@@ -642,6 +660,21 @@ def test_screenshots_in_both_schemes(visits: dict[str, Visit], site_build: Build
         or not (SCREENSHOTS / f"{name}.png").read_bytes().startswith(b"\x89PNG")
     ]
     assert not missing, f"missing screenshots in {SCREENSHOTS}: {missing}"
+
+
+def test_timelines_are_shot_in_both_schemes(visits: dict[str, Visit]) -> None:
+    """Every page that draws a timeline has a screenshot of each, light and dark."""
+    drawn = {name: v for name, v in visits.items() if v.found["timelines light"]}
+    assert drawn, "no page showed a timeline (snippets/timeline_svg.py)"
+    failures = report(
+        drawn,
+        lambda v: (
+            []
+            if v.found["timelines light"] == v.found["timelines dark"]
+            else [f"{v.found['timelines light']} light and {v.found['timelines dark']} dark"]
+        ),
+    )
+    assert not failures, failures
 
 
 KINDS = {

@@ -7,7 +7,10 @@ A cell without a record of the snippet shows "missing", never another cell's out
 a failing record stops the build (``records.merge``). Without records nothing is added.
 
 Plots are not repeated in the other cells' tabs: each plot's numbers are also printed
-as a table (CONTRIBUTING), and seven copies of every SVG would make pages heavy.
+as a table (CONTRIBUTING), and seven copies of every SVG would make pages heavy. A
+measured timeline (inline ``<svg class="tl">``, snippets/timeline_svg.py) is not an
+image and stays: each cell's tab shows the picture that cell drew (a free-threaded
+cell's is the one with overlapping lanes), a few kilobytes compressed.
 
 An example that needs a newer Python than this build's (the fence's ``needs``) only
 says so here; ``records.lead`` then finds the newest cell that ran it, whose run the
