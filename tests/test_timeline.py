@@ -207,7 +207,7 @@ def test_the_examples_that_draw_timelines_are_found() -> None:
 def test_without_proc_an_example_says_it_needs_linux(
     path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    monkeypatch.setattr(timeline, "PROC", tmp_path / "no-proc")
+    monkeypatch.setattr(timeline.recording, "PROC", tmp_path / "no-proc")
     spec = importlib.util.spec_from_file_location("example_without_proc", ROOT / path)
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
