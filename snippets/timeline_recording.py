@@ -103,6 +103,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="timeline-") as scratch:
         folder = Path(scratch)
         (folder / "job.pickle").write_bytes(pickle.dumps(job))
+        _adopt_orphans(True)
         try:
             for kind in kinds:
                 commands_read, commands_write = os.pipe()
@@ -131,6 +132,7 @@ def run(
             for sampler in started:
                 sampler.wait(timeout=TIMEOUT)
         finally:
+            _adopt_orphans(False)
             for fd in ends:
                 os.close(fd)
             for process in started:
@@ -146,7 +148,26 @@ def run(
             name: pickle.loads((folder / name).read_bytes())
             for name in ["report", *kinds]
         }
+    _reap(found["os"].get("processes", []))
     return found["report"], found["os"], found.get("gil")
+
+
+def _adopt_orphans(on: bool) -> None:
+    """Make this process the one that adopts its descendants when their parent ends
+    first (Linux's PR_SET_CHILD_SUBREAPER), for as long as a recording runs. A
+    forkserver outlives the recorded child that started it by a moment; adopted, it
+    stays in this process's tree, so that its workers' CPU time counts as the
+    work's, not as other programs' (``measure.watch_other_programs``)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(36, int(on), 0, 0, 0)  # 36: PR_SET_CHILD_SUBREAPER
+
+
+def _reap(pids: list[int]) -> None:
+    """Collect those of the recording's processes that were adopted and have ended
+    (their CPU time then counts in this process's own); leave the rest."""
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 # --- the child: the work, between "start" and "stop" ------------------------------

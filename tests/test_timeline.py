@@ -13,6 +13,7 @@ once with the GIL is a claim on the GIL page, judged by tests/test_claims.py.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -23,6 +24,7 @@ import pytest
 from helpers import BUSY, DOCS, ROOT
 
 sys.path.insert(0, str(ROOT / "snippets"))
+import measure
 import timeline  # the snippets' helpers, imported as the snippets import them
 import timeline_svg
 
@@ -55,6 +57,22 @@ def spin():
 thread = threading.Thread(target=spin, name="spinner")
 thread.start()
 thread.join()
+"""
+
+FORKSERVER_POOL = """
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+def crunch(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+if __name__ == "__main__":
+    forkserver = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(2, mp_context=forkserver) as pool:
+        list(pool.map(crunch, [1_000_000] * 4))
 """
 
 
@@ -107,6 +125,24 @@ def test_the_gil_states_are_there_or_the_timeline_says_why(tmp_path: Path) -> No
     spinner = recorded.lane("spinner")
     assert spinner.total("gil") >= 0.5 * 0.2, "a thread that spins alone holds the GIL"
     assert recorded.lane("MainThread").total("gil") < 0.5 * 0.2
+
+
+@needs_linux
+def test_a_forkservers_workers_count_as_the_work_not_as_other_programs(
+    tmp_path: Path,
+) -> None:
+    """The forkserver outlives the recorded program that started it by a moment. The
+    recorder adopts it, so that its workers' CPU time stays in the recording
+    process's tree: measure counts it as the work's, and not as other programs'."""
+    cpus = os.sched_getaffinity(0)
+    before = measure._cpu_ticks(cpus)
+    recorded = timeline.record(program(tmp_path, "pool", FORKSERVER_POOL))
+    after = measure._cpu_ticks(cpus)
+    own = (after[1] - before[1]) / os.sysconf("SC_CLK_TCK")
+    started = sum(lane.total("cpu") for lane in recorded.lanes if lane.process > 0)
+    assert started > 0.1, [lane.name for lane in recorded.lanes]  # the workers ran
+    # The tree's own CPU time holds the workers' (and the samplers', and start-up's).
+    assert own >= 0.9 * started, (own, started)
 
 
 def test_cpu_time_becomes_spans_that_end_where_it_was_seen() -> None:
