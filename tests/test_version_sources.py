@@ -73,7 +73,12 @@ def units(text: str) -> list[Unit]:
             continue
         if opener:  # code ends the paragraph before it
             fence, current = opener[1], None
-        elif not line.strip() or TABLE.match(line):
+        elif not line.strip():
+            # An admonition's title and the body under it are one unit, even with a
+            # blank line between them: the body is where the title's source goes.
+            if not (current and "\n" not in current.text and ADMONITION.match(current.text)):
+                current = None
+        elif TABLE.match(line):
             current = None
         elif HEADING.match(line):
             found.append(Unit(number, line, heading=True))
@@ -141,8 +146,10 @@ def test_the_check_ignores_code_claims_and_sourced_units() -> None:
 
 
 def test_an_admonition_is_one_unit_with_its_body() -> None:
-    page = '!!! note "From Python 3.14"\n    The [docs](https://docs.python.org/3/) say so.\n'
-    assert problems(page) == []
+    source = "    The [docs](https://docs.python.org/3/) say so.\n"
+    assert problems(f'!!! note "From Python 3.14"\n{source}') == []
+    assert problems(f'??? question "On 3.13?"\n\n{source}') == []
+    assert problems('??? question "On 3.13?"\n\n    No source.\n') != []
 
 
 @pytest.mark.parametrize("page", [rel(p, DOCS) for p in pages()])
