@@ -149,6 +149,17 @@ def shown_lines(fence: SnippetFence, root: Path = ROOT) -> int:
     return len((cut(source, names) if names else without_markers(source)).splitlines())
 
 
+# --- where a version fact comes from ----------------------------------------------------------
+
+# A link to a source of a fact about a Python version: the Python docs, a PEP, CPython's
+# repository (an issue, a pull request or a file), or python.org's release pages. The
+# glossary's entries and every page's paragraphs are held to the same list.
+VERSION_SOURCE = re.compile(
+    r"\]\(https://(?:docs\.python\.org/|peps\.python\.org/|github\.com/python/cpython[/#)]"
+    r"|(?:www\.)?python\.org/downloads/)"
+)
+
+
 # --- glossary terms and where a page uses them ------------------------------------------------
 
 GLOSSARY = DOCS / "glossary.md"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import markdown
 import pytest
-from helpers import DOCS, GLOSSARY_INDEX, ROOT
+from helpers import DOCS, GLOSSARY_INDEX, ROOT, VERSION_SOURCE
 
 GLOSSARY = DOCS / "glossary.md"
 # The words the chapters assume (issue 19), by anchor.
@@ -52,9 +52,6 @@ REQUIRED = [
 HEADING = re.compile(r"^(#{1,6}) (.*)$")
 ENTRY = re.compile(r"(?P<term>\S.*?) \{#(?P<anchor>[a-z0-9]+(?:-[a-z0-9]+)*)\}")
 VERSION = re.compile(r"\b(?:Python )?3\.\d{1,2}\b")
-SOURCE = re.compile(
-    r"\]\(https://(?:docs\.python\.org|peps\.python\.org|github\.com/python/cpython)/"
-)
 MIN_WORDS = 12
 
 
@@ -94,7 +91,7 @@ def entry_problems(entry: Entry) -> list[str]:
     words = re.findall(r"[A-Za-z]\w*", re.sub(r"\]\([^)]*\)", "]", entry.body))
     if len(words) < MIN_WORDS:
         found.append(f"{entry.heading!r}: the definition has {len(words)} words")
-    if VERSION.search(entry.body) and not SOURCE.search(entry.body):
+    if VERSION.search(entry.body) and not VERSION_SOURCE.search(entry.body):
         found.append(f"{entry.heading!r}: names a Python version but links no source")
     return found
 

@@ -23,13 +23,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from helpers import DOCS, pages, rel
+from helpers import DOCS, VERSION_SOURCE, pages, rel
 
 VERSION = re.compile(r"(?<![\d.])3\.1[1-6](?:\.\d+)?t?(?![\d])")
-SOURCE = re.compile(
-    r"\]\(https://(?:docs\.python\.org/|peps\.python\.org/|github\.com/python/cpython[/#)]"
-    r"|(?:www\.)?python\.org/downloads/)"
-)
 FENCE = re.compile(r"\s*(`{3,}|~{3,})")
 HEADING = re.compile(r"#{1,6} ")
 TABLE = re.compile(r"\s*\|")
@@ -52,7 +48,7 @@ class Unit:
         return VERSION.search(NOT_PROSE.sub(" ", self.text)) is not None
 
     def links_a_source(self) -> bool:
-        return SOURCE.search(self.text) is not None
+        return VERSION_SOURCE.search(self.text) is not None
 
 
 def without_comments(text: str) -> str:
