@@ -17,7 +17,8 @@ IO_OR_CPU = "snippets/concepts/03_io_bound_vs_cpu_bound.py"
 
 
 def runs(out: str) -> dict[str, tuple[float, float]]:
-    """Per arrangement: (CPUs busy on average, the smallest share of a CPU a count had)."""
+    """Per round and arrangement: (CPUs busy on average, the smallest share of a CPU a
+    count had)."""
     found = re.findall(r"^(.+): [\d.]+ s, ([\d.]+) CPUs busy, ([\d.]+) CPU per count$", out, re.M)
     return {label: (float(busy), float(share)) for label, busy, share in found}
 

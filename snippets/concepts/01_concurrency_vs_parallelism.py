@@ -41,6 +41,7 @@ def report(label: str, wall: float, counts: list[tuple[float, float]]) -> float:
 
 
 def one_round(n: int, two_processes: ProcessPoolExecutor) -> dict[str, float]:
+    """Both counts one after the other, then in the two processes at once."""
     start = time.perf_counter()
     counts = [count(N), count(N)]
     one_wall = time.perf_counter() - start
